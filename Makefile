@@ -1,0 +1,84 @@
+# VALE appliance: top-level build.
+#
+#   make                 module (for KSERIES) and every userspace program
+#   make deps            install the Debian packages and kernel images everything needs
+#   make check           deps + build + unit + guest suites on both kernel series
+#   make check-unit      CMocka tests of the portable core (ASan + UBSan)
+#   make check-vm        guest suites for KSERIES (SUITE=name runs one)
+#   make demo            build, boot a sandbox guest with the module, show what is there
+#
+# KSERIES=6.1|6.12 picks the Debian kernel series; KVER and KDIR override it.
+
+KSERIES ?= 6.1
+KVER	?= $(shell cat build/kernels/series-$(KSERIES) 2>/dev/null || \
+	     dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+	     sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+KDIR	?= /usr/src/linux-headers-$(KVER)
+
+CC	:= gcc
+CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi
+SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+CORE_SRCS := $(wildcard kernel/core/*.c)
+CORE_HDRS := $(wildcard kernel/core/*.h) kernel/nm_os.h $(wildcard include/uapi/net/*.h)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS))
+PROG_SRCS := $(wildcard tests/vm/progs/*.c)
+PROG_BINS := $(patsubst tests/vm/progs/%.c,build/vm/progs/%,$(PROG_SRCS))
+
+.PHONY: all module userspace unit check check-unit check-vm check-selftest deps demo \
+	demo-run sandbox clean distclean
+
+all: module userspace
+
+deps:
+	@scripts/deps.sh
+
+module:
+	@test -n "$(KVER)" || { echo "no kernel known for KSERIES=$(KSERIES): run 'make deps'" >&2; exit 1; }
+	@scripts/build-module.sh "$(KVER)" "$(KDIR)"
+
+userspace: $(PROG_BINS)
+
+# Guest programs are static so the initramfs needs no libraries.
+build/vm/progs/%: tests/vm/progs/%.c $(wildcard tests/vm/progs/*.h) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $< 
+
+unit: $(UNIT_BINS)
+
+build/unit/%: tests/unit/%.c tests/unit/os_user.c tests/unit/os_user.h $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -Ikernel -Itests/unit -o $@ $< tests/unit/os_user.c $(CORE_SRCS) -lcmocka
+
+# TAP from every unit test program; fails if any test failed.
+check-unit: unit
+	@rc=0; for t in $(UNIT_BINS); do \
+		CMOCKA_MESSAGE_OUTPUT=TAP $$t || rc=1; \
+	done; exit $$rc
+
+check-vm: module userspace
+	@tests/vm/run.sh -k $(KSERIES) $(if $(SUITE),$(foreach s,$(SUITE),-s $(s))) | \
+		tests/tap-summary.sh
+
+check-selftest: module userspace
+	@tests/vm/selftest.sh -k $(KSERIES) | tests/tap-summary.sh
+
+check:
+	@tests/check.sh
+
+# A fresh machine has no kernel yet, so deps run before KVER is known (recursive make).
+demo:
+	@scripts/deps.sh && $(MAKE) --no-print-directory demo-run
+
+demo-run: module userspace
+	@tests/vm/sandbox.sh -k $(KSERIES)
+
+sandbox: module userspace
+	@tests/vm/sandbox.sh -k $(KSERIES) -i
+
+clean:
+	rm -rf build/kmod build/unit build/vm build/check
+
+distclean:
+	rm -rf build

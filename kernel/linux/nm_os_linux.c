@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * nm_os_linux.c - the Linux implementation of nm_os.h.
+ */
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "../nm_os.h"
+
+static atomic_long_t nm_os_allocs = ATOMIC_LONG_INIT(0);
+
+void *nm_os_zalloc(size_t size)
+{
+	void *p = kzalloc(size, GFP_KERNEL);
+
+	if (p)
+		atomic_long_inc(&nm_os_allocs);
+	return p;
+}
+
+void nm_os_free(void *p)
+{
+	if (!p)
+		return;
+	atomic_long_dec(&nm_os_allocs);
+	kfree(p);
+}
+
+long nm_os_live_allocs(void)
+{
+	return atomic_long_read(&nm_os_allocs);
+}
+
+int nm_os_copy_from_user(void *dst, uint64_t uaddr, size_t len)
+{
+	return copy_from_user(dst, u64_to_user_ptr(uaddr), len) ? -EFAULT : 0;
+}
+
+int nm_os_copy_to_user(uint64_t uaddr, const void *src, size_t len)
+{
+	return copy_to_user(u64_to_user_ptr(uaddr), src, len) ? -EFAULT : 0;
+}
+
+void nm_os_log(int level, const char *fmt, ...)
+{
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 20);
+	struct va_format vaf;
+	va_list args;
+
+	/* A hostile caller must not be able to flood the kernel log. */
+	if (level >= NM_LOG_DEBUG || !__ratelimit(&rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	switch (level) {
+	case NM_LOG_ERR:
+		pr_err("netmap: %pV\n", &vaf);
+		break;
+	case NM_LOG_WARN:
+		pr_warn("netmap: %pV\n", &vaf);
+		break;
+	default:
+		pr_info("netmap: %pV\n", &vaf);
+		break;
+	}
+	va_end(args);
+}

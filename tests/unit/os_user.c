@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * os_user.c - userspace implementation of kernel/nm_os.h for the unit tests.
+ *
+ * "User memory" is this process's memory: a u64 user address is a plain
+ * pointer. Two hooks let tests make the environment hostile: allocation
+ * failure after N successes, and a window of addresses that fault.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "os_user.h"
+
+static long live_allocs;
+static long alloc_budget = -1;	/* successes left before failing; -1 = never fail */
+static uint64_t fault_lo, fault_hi;	/* [lo, hi) faults when hi > lo */
+
+void os_user_fail_alloc_after(long n)
+{
+	alloc_budget = n;
+}
+
+void os_user_fault_range(uint64_t lo, uint64_t hi)
+{
+	fault_lo = lo;
+	fault_hi = hi;
+}
+
+void os_user_reset(void)
+{
+	alloc_budget = -1;
+	fault_lo = fault_hi = 0;
+}
+
+void *nm_os_zalloc(size_t size)
+{
+	void *p;
+
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	p = calloc(1, size);
+	if (p)
+		live_allocs++;
+	return p;
+}
+
+void nm_os_free(void *p)
+{
+	if (!p)
+		return;
+	live_allocs--;
+	free(p);
+}
+
+long nm_os_live_allocs(void)
+{
+	return live_allocs;
+}
+
+static bool faults(uint64_t uaddr, size_t len)
+{
+	/* Like the kernel: the zero page and wrapping ranges always fault. */
+	if (uaddr < 4096 || uaddr + len < uaddr)
+		return true;
+	return fault_hi > fault_lo && uaddr < fault_hi && uaddr + len > fault_lo;
+}
+
+int nm_os_copy_from_user(void *dst, uint64_t uaddr, size_t len)
+{
+	if (faults(uaddr, len))
+		return -EFAULT;
+	memcpy(dst, (const void *)(uintptr_t)uaddr, len);
+	return 0;
+}
+
+int nm_os_copy_to_user(uint64_t uaddr, const void *src, size_t len)
+{
+	if (faults(uaddr, len))
+		return -EFAULT;
+	memcpy((void *)(uintptr_t)uaddr, src, len);
+	return 0;
+}
+
+void nm_os_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!getenv("NM_UNIT_LOG"))
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "[%d] ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Build the guest initramfs: busybox-static, the distribution kernel modules the
+# suites ask for (with their dependencies), our module(s), our static test programs,
+# host binaries with their shared libraries, and the suites themselves.
+#
+# usage: mkinitramfs.sh OUT KROOT KVER
+# env:   NM_MODS    directory whose *.ko files go to /netmap/ (our module, self-test modules)
+#        NM_PROGS   directory whose files go to /usr/local/bin/ (static test programs, tools)
+#        NM_SUITES  directories whose *.sh files go to /tests/suites/
+#        NM_KMODS   distribution module names to include (dependencies resolved here)
+#        NM_BINS    host binaries to include with their libraries
+set -euo pipefail
+out=$1 kroot=$2 kver=$3
+here=$(cd "$(dirname "$0")" && pwd)
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+
+mkdir -p "$t"/{bin,sbin,dev,proc,sys,tmp,run,mnt,etc,root,netmap,tests/suites,usr/local/bin,lib/modules}
+cp /bin/busybox "$t/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ "$a" = busybox ] || ln -s busybox "$t/bin/$a"
+done
+install -m 0755 "$here/init.sh" "$t/init"
+install -m 0644 "$here/lib.sh" "$t/tests/lib.sh"
+
+# Distribution modules, decompressed (6.12 ships .ko.xz, busybox insmod wants plain
+# ELF). /etc/kmods/NAME lists NAME and its dependencies in load order.
+mkdir -p "$t/etc/kmods"
+for m in ${NM_KMODS:-}; do
+	modprobe -d "$kroot" -S "$kver" --show-depends "$m" | while read -r kw path _; do
+		[ "$kw" = insmod ] || continue
+		b=$(basename "$path")
+		b=${b%.xz}; b=${b%.zst}
+		case $path in
+		*.xz) xz -dc "$path" > "$t/lib/modules/$b" ;;
+		*.zst) zstd -qdc "$path" > "$t/lib/modules/$b" ;;
+		*) cp "$path" "$t/lib/modules/$b" ;;
+		esac
+		echo "$b" >> "$t/etc/kmods/$m"
+	done
+done
+
+[ -n "${NM_MODS:-}" ] && cp "$NM_MODS"/*.ko "$t/netmap/"
+[ -n "${NM_PROGS:-}" ] && [ -d "$NM_PROGS" ] && cp -a "$NM_PROGS"/. "$t/usr/local/bin/"
+for d in ${NM_SUITES:-}; do
+	cp "$d"/*.sh "$t/tests/suites/"
+done
+
+for b in ${NM_BINS:-}; do
+	p=$(command -v "$b")
+	for f in $(readlink -f "$p") $(ldd "$p" 2>/dev/null | grep -oE '/[^ ]+'); do
+		mkdir -p "$t$(dirname "$f")"
+		cp -L "$f" "$t$f"
+	done
+	# The real binary wins over a busybox applet of the same name.
+	ln -sf "$(readlink -f "$p")" "$t/bin/$(basename "$p")"
+done
+
+(cd "$t" && find . -print0 | cpio --null -o -H newc --quiet) > "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,166 @@
+#!/bin/bash
+# Guest test harness: boot the distribution kernel under QEMU once per suite, run the
+# suite inside, and print one TAP line per test ("ok N - suite: name").
+#
+# usage: tests/vm/run.sh [-k KSERIES] [-d SUITES_DIR]... [-s SUITE]... [-o OUTDIR]
+#   -k  kernel series, 6.1 (default) or 6.12
+#   -d  directory of suites (default tests/vm/suites); may repeat
+#   -s  run only this suite (file name without .sh); may repeat
+#   -o  where logs go (default build/vm/<kver>)
+# env: NM_KMOD_DIR  directory with netmap.ko (default build/kmod/<kver>/kernel)
+#      NM_PROGS     directory with guest programs (default build/vm/progs)
+#
+# Suite header lines: "# timeout: SECONDS" (default 120), "# mem: MiB" (default 512),
+# "# smp: N" (default 2), "# kmods: MODULE..." (distribution modules to load),
+# "# bins: PROGRAM..." (host programs to carry into the guest with their libraries).
+#
+# A suite fails when a test fails, when the guest does not finish (timeout, crash),
+# or when its kernel log contains a warning, BUG, oops, GPF, call trace or panic.
+# Exit status: 0 when every line is "ok".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kseries=6.1
+dirs=()
+only=()
+outdir=
+while getopts k:d:s:o: opt; do
+	case $opt in
+	k) kseries=$OPTARG ;;
+	d) dirs+=("$OPTARG") ;;
+	s) only+=("$OPTARG") ;;
+	o) outdir=$OPTARG ;;
+	*) sed -n '2,20s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+done
+[ ${#dirs[@]} -gt 0 ] || dirs=("$top/tests/vm/suites")
+
+series_file=$top/build/kernels/series-$kseries
+[ -s "$series_file" ] || { echo "run.sh: no kernel for series '$kseries' (run 'make deps')" >&2; exit 2; }
+kver=$(cat "$series_file")
+kroot=$top/build/kernels/$kver/root
+kimage=$top/build/kernels/$kver/vmlinux
+kmod_dir=${NM_KMOD_DIR:-$top/build/kmod/$kver/kernel}
+progs=${NM_PROGS:-$top/build/vm/progs}
+outdir=${outdir:-$top/build/vm/$kver}
+[ -f "$kimage" ] || { echo "run.sh: missing $kimage (run 'make deps')" >&2; exit 2; }
+[ -f "$kmod_dir/netmap.ko" ] || { echo "run.sh: missing $kmod_dir/netmap.ko (run 'make KSERIES=$kseries')" >&2; exit 2; }
+mkdir -p "$outdir"
+
+# The suites to run, in name order.
+suites=()
+for d in "${dirs[@]}"; do
+	for f in "$d"/*.sh; do
+		[ -f "$f" ] || continue
+		n=$(basename "$f" .sh)
+		if [ ${#only[@]} -gt 0 ]; then
+			case " ${only[*]} " in *" $n "*) ;; *) continue ;; esac
+		fi
+		suites+=("$f")
+	done
+done
+if [ ${#suites[@]} -eq 0 ]; then
+	echo "not ok 1 - harness: no suite matches '${only[*]}' in ${dirs[*]}"
+	exit 1
+fi
+
+hdr() {	# hdr FILE KEY DEFAULT: value of a "# KEY: value" suite header line
+	local v
+	v=$(sed -n "s/^# $2: *//p" "$1" | head -1)
+	echo "${v:-$3}"
+}
+
+# One initramfs for the whole run, carrying everything any selected suite needs.
+kmods= bins=
+for f in "${suites[@]}"; do
+	kmods="$kmods $(hdr "$f" kmods '')"
+	bins="$bins $(hdr "$f" bins '')"
+done
+mods_stage=$outdir/mods
+rm -rf "$mods_stage" && mkdir -p "$mods_stage"
+cp "$kmod_dir"/*.ko "$mods_stage/"
+[ -d "$top/build/kmod/$kver/selftest" ] && cp "$top/build/kmod/$kver/selftest"/*.ko "$mods_stage/" 2>/dev/null
+suite_dirs=$(for f in "${suites[@]}"; do dirname "$f"; done | sort -u | tr '\n' ' ')
+initrd=$outdir/initramfs.cpio
+NM_MODS=$mods_stage NM_PROGS=$progs NM_SUITES="$suite_dirs" NM_KMODS="$kmods" NM_BINS="$bins" \
+	"$top/tests/vm/mkinitramfs.sh" "$initrd" "$kroot" "$kver" || {
+	echo "not ok 1 - harness: initramfs build failed"
+	exit 1
+}
+
+# KVM when it works, else TCG (the norm on our CI machines).
+accel=(-accel tcg)
+if [ -w /dev/kvm ] && printf 'quit\n' | timeout 10 qemu-system-x86_64 -accel kvm -M none \
+	-nodefaults -display none -monitor stdio >/dev/null 2>&1; then
+	accel=(-accel kvm -cpu host)
+else
+	# DPDK in the guest needs SSE4.2; "max" is much slower under TCG.
+	accel+=(-cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt)
+fi
+
+qpid=
+cleanup() { [ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+n=0 failed=0
+emit() {	# emit ok|not NAME
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# Lines that mean the kernel is unhappy, whoever caused it.
+kbad='WARNING:|BUG:|Oops|general protection fault|Call Trace|Kernel panic|RIP:'
+
+for f in "${suites[@]}"; do
+	s=$(basename "$f" .sh)
+	log=$outdir/$s.console
+	res=$outdir/$s.tap
+	klog=$outdir/$s.dmesg
+	: > "$res"; : > "$klog"
+	tmo=$(hdr "$f" timeout 120)
+	start=$(date +%s)
+	timeout -k 5 "$tmo" qemu-system-x86_64 "${accel[@]}" -M pc -nodefaults -no-user-config \
+		-name "nmtest-$s" -display none -no-reboot \
+		-m "$(hdr "$f" mem 512)" -smp "$(hdr "$f" smp 2)" \
+		-chardev file,id=con,path="$log" -serial chardev:con \
+		-serial file:"$res" -serial file:"$klog" \
+		-kernel "$kimage" -initrd "$initrd" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic cryptomgr.notests mitigations=off nm.suite=$s" \
+		</dev/null >"$outdir/$s.qemu" 2>&1 &
+	qpid=$!
+	wait "$qpid"
+	qrc=$?
+	qpid=
+	secs=$(($(date +%s) - start))
+
+	tr -d '\r' < "$res" > "$res.clean"
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) emit ok "$s: ${line#ok - }" ;;
+		"not ok - "*) emit not "$s: ${line#not ok - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done < "$res.clean"
+
+	if grep -q '^@@END' "$res.clean"; then
+		emit ok "$s: guest finished (${secs}s)"
+	elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		emit not "$s: guest finished (timed out after ${tmo}s; log $log)"
+	else
+		emit not "$s: guest finished (qemu exit $qrc, no end marker; log $log)"
+		sed 's/^/# qemu: /' "$outdir/$s.qemu" | head -5
+	fi
+	bad=$(tr -d '\r' < "$log" | cat - "$klog" | grep -aE "$kbad" | head -3)
+	if [ -z "$bad" ]; then
+		emit ok "$s: kernel log clean"
+	else
+		emit not "$s: kernel log clean (log $log)"
+		echo "$bad" | sed 's/^/# kernel: /'
+	fi
+done
+[ "$failed" = 0 ]

@@ -1,0 +1,3 @@
+# Harness self-test: a suite whose test passes.
+# timeout: 60
+t "deliberate pass" true
