@@ -26,6 +26,14 @@ UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS))
 PROG_SRCS := $(wildcard tests/vm/progs/*.c)
 PROG_BINS := $(patsubst tests/vm/progs/%.c,build/vm/progs/%,$(PROG_SRCS))
 
+# Userspace components add themselves through these fragments: each may append to
+# LIB_SRCS (libnetmap sources, also linked into unit tests), USER_BINS (programs for
+# the host, build/bin/) and PROG_BINS (static programs for the test guest).
+LIB_SRCS  :=
+USER_BINS :=
+-include lib/lib.mk
+-include $(wildcard tools/*.mk)
+
 .PHONY: all module userspace unit check check-unit check-vm check-selftest deps demo \
 	demo-run sandbox clean distclean
 
@@ -38,7 +46,7 @@ module:
 	@test -n "$(KVER)" || { echo "no kernel known for KSERIES=$(KSERIES): run 'make deps'" >&2; exit 1; }
 	@scripts/build-module.sh "$(KVER)" "$(KDIR)"
 
-userspace: $(PROG_BINS)
+userspace: $(PROG_BINS) $(USER_BINS)
 
 # Guest programs are static so the initramfs needs no libraries.
 build/vm/progs/%: tests/vm/progs/%.c $(wildcard tests/vm/progs/*.h) $(CORE_HDRS)
@@ -47,9 +55,11 @@ build/vm/progs/%: tests/vm/progs/%.c $(wildcard tests/vm/progs/*.h) $(CORE_HDRS)
 
 unit: $(UNIT_BINS)
 
-build/unit/%: tests/unit/%.c tests/unit/os_user.c tests/unit/os_user.h $(CORE_SRCS) $(CORE_HDRS)
+build/unit/%: tests/unit/%.c tests/unit/os_user.c tests/unit/os_user.h $(CORE_SRCS) $(CORE_HDRS) \
+		$(LIB_SRCS) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -Ikernel -Itests/unit -o $@ $< tests/unit/os_user.c $(CORE_SRCS) -lcmocka
+	$(CC) $(CFLAGS) $(SAN) -Ikernel -Itests/unit -Ilib -o $@ $< tests/unit/os_user.c \
+		$(CORE_SRCS) $(LIB_SRCS) -lcmocka -lpthread
 
 # TAP from every unit test program; fails if any test failed.
 check-unit: unit
