@@ -17,13 +17,38 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/compiler.h>
+#include <linux/kernel.h>
+#include <asm/page.h>
+#include "linux/nm_os_types.h"
 #else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include "nm_os_types.h"	/* tests/unit/ */
 #endif
+
+#ifdef __KERNEL__
+#define NM_PAGE_SIZE	PAGE_SIZE
+#else
+#define NM_PAGE_SIZE	4096u
+#endif
+
+/* The core writes the ring and interface fields applications only read. */
+#define NETMAP_USER_CONST
+#include <net/netmap.h>
+
+/*
+ * Primitive types and operations, defined per platform by nm_os_types.h:
+ *   nm_mutex_t  sleeping lock (control path)
+ *   nm_spin_t   short lock, never held across a copy (ring reservations)
+ *   nm_rwsem_t  readers/writer sleeping lock (bridge port tables)
+ *   nm_waitq_t  wait queue; nm_waitq_wake() wakes every poller
+ *   nm_os_busy_trylock/unlock  one-bit try-lock marking a ring being synced
+ *   nm_os_mb/rmb/wmb, NM_READ_ONCE/NM_WRITE_ONCE for shared-memory fields
+ */
 
 /*
  * Memory. Every allocation the module makes goes through here so that the
@@ -41,6 +66,51 @@ long nm_os_live_allocs(void);
  */
 int nm_os_copy_from_user(void *dst, uint64_t uaddr, size_t len);
 int nm_os_copy_to_user(uint64_t uaddr, const void *src, size_t len);
+
+/*
+ * Shared memory regions: zeroed, page backed, virtually contiguous in the
+ * kernel and mappable into user processes as a whole.
+ */
+void *nm_os_region_alloc(size_t size);
+void nm_os_region_free(void *p);
+
+/* Wall-clock time for ring timestamps. */
+void nm_os_gettime(int64_t *sec, int64_t *usec);
+
+/*
+ * A poller registers interest in @wq. @pt is the platform's opaque poll
+ * table handed to the core's poll entry point.
+ */
+void nm_os_poll_wait(void *pt, nm_waitq_t *wq);
+
+/*
+ * Poll event bits, numerically those of Linux's poll(2); spelled out so the
+ * core needs no poll header.
+ */
+#define NM_POLLIN	0x0001
+#define NM_POLLOUT	0x0004
+#define NM_POLLERR	0x0008
+#define NM_POLLRDNORM	0x0040
+#define NM_POLLWRNORM	0x0100
+
+/*
+ * A port backed by the network device @name in the caller's namespace, with
+ * a reference, or -ENXIO when there is none (NIC adapters, persistent ports).
+ */
+struct nm_port;
+int nm_os_netdev_port(const char *name, struct nm_port **pp);
+
+/* Number of online CPUs (polling request validation). */
+unsigned int nm_os_ncpus(void);
+
+/* Copy a string into @dst of @size bytes, truncating, always terminated. */
+static inline void nm_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /* Logging, rate-limited on the kernel side. */
 #define NM_LOG_ERR	0

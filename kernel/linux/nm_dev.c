@@ -5,22 +5,20 @@
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "../nm_os.h"
+#include "../core/nm_bind.h"
 #include "../core/nm_ctrl.h"
 #include "nm_linux.h"
 
-/* Per-open state. It gains the bound port when REGISTER is implemented. */
-struct nm_dev_priv {
-	int unused;
-};
-
 static int nm_dev_open(struct inode *inode, struct file *file)
 {
-	struct nm_dev_priv *priv;
+	struct nm_priv *priv;
 
 	priv = nm_os_zalloc(sizeof(*priv));
 	if (!priv)
@@ -31,12 +29,17 @@ static int nm_dev_open(struct inode *inode, struct file *file)
 
 static int nm_dev_release(struct inode *inode, struct file *file)
 {
-	nm_os_free(file->private_data);
+	struct nm_priv *priv = file->private_data;
+
+	nm_ctrl_lock();
+	nm_bind_release(priv);
+	nm_ctrl_unlock();
+	nm_os_free(priv);
 	file->private_data = NULL;
 	return 0;
 }
 
-static long nm_dev_ioctl_ctrl(void __user *uarg)
+static long nm_dev_ioctl_ctrl(struct nm_priv *priv, void __user *uarg)
 {
 	struct nmreq_header hdr;
 	long err;
@@ -45,7 +48,7 @@ static long nm_dev_ioctl_ctrl(void __user *uarg)
 		return -EINVAL;
 	if (copy_from_user(&hdr, uarg, sizeof(hdr)))
 		return -EFAULT;
-	err = nm_ctrl_request(&hdr);
+	err = nm_ctrl_request(priv, &hdr);
 	/* The header goes back also on failure (option statuses, names). */
 	hdr.nr_reserved = 0;
 	if (copy_to_user(uarg, &hdr, sizeof(hdr)))
@@ -53,35 +56,37 @@ static long nm_dev_ioctl_ctrl(void __user *uarg)
 	return err;
 }
 
-static long nm_dev_ioctl_legacy(unsigned int cmd, void __user *uarg)
+static long nm_dev_ioctl_legacy(struct nm_priv *priv, unsigned int cmd,
+				void __user *uarg)
 {
 	struct nmreq req;
+	long err;
 
 	if (!uarg)
 		return -EINVAL;
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	/* Legacy requests accept any version from 14 on, without upper bound. */
-	if (req.nr_version < NETMAP_API)
-		return -EINVAL;
-	/* Translation to NIOCCTRL requests comes with REGISTER. */
-	return -EOPNOTSUPP;
+	err = nm_legacy_request(priv, cmd, &req);
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		return -EFAULT;
+	return err;
 }
 
 static long nm_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct nm_priv *priv = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case NIOCCTRL:
-		return nm_dev_ioctl_ctrl(uarg);
+		return nm_dev_ioctl_ctrl(priv, uarg);
 	case NIOCREGIF:
 	case NIOCGINFO:
-		return nm_dev_ioctl_legacy(cmd, uarg);
+		return nm_dev_ioctl_legacy(priv, cmd, uarg);
 	case NIOCTXSYNC:
+		return nm_bind_sync(priv, NM_TX);
 	case NIOCRXSYNC:
-		/* No fd can be bound to a port yet. */
-		return -ENXIO;
+		return nm_bind_sync(priv, NM_RX);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -98,13 +103,38 @@ static long nm_dev_compat_ioctl(struct file *file, unsigned int cmd,
 
 static int nm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	/* Only a bound fd has a memory region to map. */
-	return -EINVAL;
+	struct nm_priv *priv = file->private_data;
+	unsigned long len = vma->vm_end - vma->vm_start;
+	struct nm_port *p;
+	int err;
+
+	nm_ctrl_lock();
+	p = priv->port;
+	/* Only a bound fd has a region; the range must lie inside it. */
+	if (!p || !p->mem->base || !(vma->vm_flags & VM_SHARED) ||
+	    vma->vm_pgoff > (p->mem->memsize >> PAGE_SHIFT) ||
+	    len > p->mem->memsize - (vma->vm_pgoff << PAGE_SHIFT)) {
+		nm_ctrl_unlock();
+		return -EINVAL;
+	}
+	/*
+	 * The pages are inserted now and hold their own references, so the
+	 * mapping stays valid even after the port and its region are gone.
+	 */
+	err = remap_vmalloc_range(vma, p->mem->base, vma->vm_pgoff);
+	nm_ctrl_unlock();
+	return err;
 }
 
 static __poll_t nm_dev_poll(struct file *file, poll_table *wait)
 {
-	return EPOLLERR;
+	struct nm_poll_ctx ctx = { .file = file, .pt = wait };
+	unsigned int events = wait ? poll_requested_events(wait) :
+				     (EPOLLIN | EPOLLOUT | EPOLLERR);
+
+	if (!events)
+		events = EPOLLIN | EPOLLOUT | EPOLLERR;
+	return (__force __poll_t)nm_bind_poll(file->private_data, events, &ctx);
 }
 
 static const struct file_operations nm_dev_fops = {

@@ -6,6 +6,13 @@
 #define _NM_LINUX_H
 
 #include <linux/fs.h>
+#include <linux/poll.h>
+
+/* What nm_bind_poll() hands back to nm_os_poll_wait() as its opaque table. */
+struct nm_poll_ctx {
+	struct file *file;
+	poll_table *pt;
+};
 
 int nm_dev_init(void);
 void nm_dev_fini(void);

@@ -6,15 +6,20 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/poll.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "../nm_os.h"
+#include "nm_linux.h"
 
 static atomic_long_t nm_os_allocs = ATOMIC_LONG_INIT(0);
 
 void *nm_os_zalloc(size_t size)
 {
-	void *p = kzalloc(size, GFP_KERNEL);
+	/* Work areas reach tens of KiB: fall back to vmalloc when fragmented. */
+	void *p = kvzalloc(size, GFP_KERNEL);
 
 	if (p)
 		atomic_long_inc(&nm_os_allocs);
@@ -26,7 +31,7 @@ void nm_os_free(void *p)
 	if (!p)
 		return;
 	atomic_long_dec(&nm_os_allocs);
-	kfree(p);
+	kvfree(p);
 }
 
 long nm_os_live_allocs(void)
@@ -68,4 +73,44 @@ void nm_os_log(int level, const char *fmt, ...)
 		break;
 	}
 	va_end(args);
+}
+
+void *nm_os_region_alloc(size_t size)
+{
+	/* vmalloc_user: zeroed, and remap_vmalloc_range() can map it. */
+	void *p = vmalloc_user(size);
+
+	if (p)
+		atomic_long_inc(&nm_os_allocs);
+	return p;
+}
+
+void nm_os_region_free(void *p)
+{
+	if (!p)
+		return;
+	atomic_long_dec(&nm_os_allocs);
+	/* Pages still mapped by a process stay alive until it unmaps them. */
+	vfree(p);
+}
+
+void nm_os_gettime(int64_t *sec, int64_t *usec)
+{
+	struct timespec64 ts;
+
+	ktime_get_real_ts64(&ts);
+	*sec = ts.tv_sec;
+	*usec = ts.tv_nsec / NSEC_PER_USEC;
+}
+
+void nm_os_poll_wait(void *pt, nm_waitq_t *wq)
+{
+	struct nm_poll_ctx *ctx = pt;
+
+	poll_wait(ctx->file, wq, ctx->pt);
+}
+
+unsigned int nm_os_ncpus(void)
+{
+	return num_online_cpus();
 }
