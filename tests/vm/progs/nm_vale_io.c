@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * nm_vale_io - VALE ports through the real /dev/netmap: mmap layout as the
+ * ABI describes it, frames between processes with poll() wake-ups, the
+ * legacy nm_open API, mmap bounds, and NIOCREGIF on a bound fd.
+ * usage: nm_vale_io [GROUP]   (layout | poll | legacy | mmap; default all)
+ */
+#define NETMAP_WITH_LIBS
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <net/netmap_user.h>
+
+#include "tap.h"
+
+struct port {
+	int fd;
+	struct nmreq_register reg;
+	char *mem;
+	struct netmap_if *nifp;
+};
+
+static int port_open(struct port *p, const char *name, uint32_t mode,
+		     uint64_t flags)
+{
+	struct nmreq_header h;
+
+	memset(p, 0, sizeof(*p));
+	p->fd = open("/dev/netmap", O_RDWR);
+	if (p->fd < 0)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	h.nr_version = NETMAP_API;
+	h.nr_reqtype = NETMAP_REQ_REGISTER;
+	h.nr_body = (uintptr_t)&p->reg;
+	snprintf(h.nr_name, sizeof(h.nr_name), "%s", name);
+	p->reg.nr_mode = mode;
+	p->reg.nr_flags = flags;
+	if (ioctl(p->fd, NIOCCTRL, &h) < 0)
+		goto fail;
+	p->mem = mmap(NULL, p->reg.nr_memsize, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, p->fd, 0);
+	if (p->mem == MAP_FAILED)
+		goto fail;
+	p->nifp = NETMAP_IF(p->mem, p->reg.nr_offset);
+	return 0;
+fail:
+	close(p->fd);
+	p->fd = -1;
+	return -1;
+}
+
+static void port_close(struct port *p)
+{
+	if (p->mem && p->mem != MAP_FAILED)
+		munmap(p->mem, p->reg.nr_memsize);
+	close(p->fd);
+}
+
+static void group_layout(void)
+{
+	struct netmap_ring *tx, *rx;
+	struct port p;
+	uint32_t i, bad = 0;
+	char *seen;
+
+	if (port_open(&p, "vale0:lay", NR_REG_ALL_NIC, 0)) {
+		tap_check(0, "layout: register and mmap vale0:lay (%s)", strerror(errno));
+		return;
+	}
+	tap_check(p.reg.nr_memsize > 0 && p.reg.nr_offset < p.reg.nr_memsize,
+		  "layout: nr_offset inside nr_memsize");
+	tap_check(!strcmp(p.nifp->ni_name, "vale0:lay"), "layout: ni_name is the port name");
+	tap_check(p.nifp->ni_tx_rings == 1 && p.nifp->ni_rx_rings == 1 &&
+		  p.nifp->ni_host_tx_rings == 1 && p.nifp->ni_host_rx_rings == 1,
+		  "layout: ring counts 1/1, host rings reported as 1/1");
+	tap_check(p.nifp->ni_flags & NI_PRIV_MEM, "layout: private allocator flagged");
+	tap_check(p.nifp->ring_ofs[1] == 0 && p.nifp->ring_ofs[3] == 0,
+		  "layout: fake host rings have offset 0");
+	tx = NETMAP_TXRING(p.nifp, 0);
+	rx = NETMAP_RXRING(p.nifp, 0);
+	tap_check((char *)tx > p.mem && (char *)rx < p.mem + p.reg.nr_memsize,
+		  "layout: rings inside the mapping");
+	tap_check(tx->num_slots == p.reg.nr_tx_slots && tx->nr_buf_size == 2048 &&
+		  tx->dir == 0 && rx->dir == 1,
+		  "layout: num_slots, nr_buf_size 2048, dir");
+	tap_check(tx->head == 0 && tx->cur == 0 && tx->tail == tx->num_slots - 1 &&
+		  rx->head == 0 && rx->tail == 0,
+		  "layout: initial head/cur/tail");
+	seen = calloc(1 << 20, 1);
+	for (i = 0; i < tx->num_slots; i++) {
+		uint32_t idx = tx->slot[i].buf_idx;
+		char *b = NETMAP_BUF(tx, idx);
+
+		if (idx < 2 || idx >= (1u << 20) || seen[idx]++ ||
+		    b + 2048 > p.mem + p.reg.nr_memsize || tx->slot[i].len != 2048)
+			bad++;
+	}
+	for (i = 0; i < rx->num_slots; i++) {
+		uint32_t idx = rx->slot[i].buf_idx;
+
+		if (idx < 2 || idx >= (1u << 20) || seen[idx]++)
+			bad++;
+	}
+	free(seen);
+	tap_check(bad == 0, "layout: every slot has its own buffer (>= 2) in the mapping");
+	/* A buffer written through one ring's arithmetic is the same memory. */
+	memset(NETMAP_BUF(tx, tx->slot[0].buf_idx), 0x5a, 64);
+	tap_check(*(unsigned char *)(p.mem + p.reg.nr_offset +
+		  p.nifp->ring_ofs[0] + tx->buf_ofs +
+		  (size_t)tx->slot[0].buf_idx * 2048) == 0x5a,
+		  "layout: buffer address arithmetic matches the ABI");
+	port_close(&p);
+}
+
+static int rx_count(struct port *p, int want, int timeout_ms)
+{
+	struct netmap_ring *r = NETMAP_RXRING(p->nifp, 0);
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	int got = 0;
+
+	while (got < want) {
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			break;
+		while (!nm_ring_empty(r)) {
+			got++;
+			r->head = r->cur = nm_ring_next(r, r->head);
+		}
+	}
+	return got;
+}
+
+static void group_poll(void)
+{
+	struct netmap_ring *t;
+	struct port tx, rx;
+	int i, status, pipefd[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(pipefd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		int got;
+
+		if (port_open(&rx, "vale1:rx", NR_REG_ALL_NIC, 0))
+			_exit(2);
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(2);
+		/* Blocks in poll() until the sender's frames arrive. */
+		got = rx_count(&rx, 500, 5000);
+		port_close(&rx);
+		_exit(got == 500 ? 0 : 1);
+	}
+	if (read(pipefd[0], &c, 1) != 1 || port_open(&tx, "vale1:tx", NR_REG_ALL_NIC, 0)) {
+		tap_check(0, "poll: open ports");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	usleep(200000);
+	t = NETMAP_TXRING(tx.nifp, 0);
+	for (i = 0; i < 500; i++) {
+		struct netmap_slot *s = &t->slot[t->head];
+		unsigned char *b = (unsigned char *)NETMAP_BUF(t, s->buf_idx);
+
+		memset(b, 0xff, 6);
+		memcpy(b + 6, "\x02\x00\x00\x00\x00\x01", 6);
+		b[12] = 0x08;
+		b[13] = 0;
+		s->len = 60;
+		t->head = t->cur = nm_ring_next(t, t->head);
+		if (i % 50 == 49 && ioctl(tx.fd, NIOCTXSYNC, NULL))
+			break;
+	}
+	waitpid(pid, &status, 0);
+	tap_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "poll: a receiver blocked in poll() gets all 500 frames from another process");
+	{
+		struct pollfd pfd = { .fd = tx.fd, .events = POLLOUT };
+
+		tap_check(poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLOUT),
+			  "poll: a VALE TX ring is writable after sending");
+	}
+	port_close(&tx);
+}
+
+static void group_legacy(void)
+{
+	struct nm_desc *a, *b;
+	struct nm_pkthdr h;
+	unsigned char f[60];
+	const unsigned char *buf;
+	struct pollfd pfd;
+	int ok;
+
+	a = nm_open("vale2:a", NULL, 0, NULL);
+	b = nm_open("vale2:b", NULL, 0, NULL);
+	tap_check(a && b, "legacy: nm_open of two VALE ports");
+	if (!a || !b)
+		return;
+	memset(f, 0xff, 6);
+	memcpy(f + 6, "\x02\x00\x00\x00\x00\x02", 6);
+	f[12] = 0x08;
+	f[13] = 0;
+	memset(f + 14, 0xab, sizeof(f) - 14);
+	tap_check(nm_inject(a, f, sizeof(f)) > 0, "legacy: nm_inject");
+	ioctl(a->fd, NIOCTXSYNC, NULL);
+	pfd.fd = b->fd;
+	pfd.events = POLLIN;
+	ok = poll(&pfd, 1, 2000) == 1;
+	buf = ok ? nm_nextpkt(b, &h) : NULL;
+	tap_check(buf && h.len == sizeof(f) && !memcmp(buf, f, sizeof(f)),
+		  "legacy: nm_nextpkt returns the injected frame");
+	nm_close(a);
+	nm_close(b);
+}
+
+static void group_mmap(void)
+{
+	struct nmreq req;
+	struct port p;
+	void *m;
+	int rc;
+
+	if (port_open(&p, "vale3:m", NR_REG_ALL_NIC, 0)) {
+		tap_check(0, "mmap: register");
+		return;
+	}
+	m = mmap(NULL, p.reg.nr_memsize + 4096, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, p.fd, 0);
+	tap_errno(m == MAP_FAILED ? -1 : 0, errno, EINVAL,
+		  "mmap: a range past nr_memsize is EINVAL");
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, p.fd,
+		 (p.reg.nr_memsize & ~4095ul));
+	tap_check(m == MAP_FAILED || (p.reg.nr_memsize & 4095) != 0,
+		  "mmap: a page at nr_memsize is refused");
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, p.fd, 4096);
+	tap_check(m != MAP_FAILED && !memcmp(m, p.mem + 4096, 4096),
+		  "mmap: an inner page maps the same memory");
+	if (m != MAP_FAILED)
+		munmap(m, 4096);
+	memset(&req, 0, sizeof(req));
+	req.nr_version = NETMAP_API;
+	strcpy(req.nr_name, "vale3:other");
+	rc = ioctl(p.fd, NIOCREGIF, &req);
+	tap_errno(rc, errno, EBUSY, "mmap: a second registration on a bound fd is EBUSY");
+	port_close(&p);
+}
+
+int main(int argc, char **argv)
+{
+	const char *g = argc > 1 ? argv[1] : "";
+
+	if (!*g || !strcmp(g, "layout"))
+		group_layout();
+	if (!*g || !strcmp(g, "poll"))
+		group_poll();
+	if (!*g || !strcmp(g, "legacy"))
+		group_legacy();
+	if (!*g || !strcmp(g, "mmap"))
+		group_mmap();
+	return tap_exit();
+}

@@ -1,0 +1,9 @@
+# VALE ports through /dev/netmap: the mmap layout seen from userspace, frames
+# between processes with poll() wake-ups, the legacy nm_open API, mmap bounds;
+# afterwards the module unloads with nothing leaked (a leak warns at unload,
+# which fails the kernel-log check).
+# timeout: 120
+
+t "insmod netmap.ko" load_netmap
+tap nm_vale_io
+t "rmmod netmap after every port closed" rmmod netmap
