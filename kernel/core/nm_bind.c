@@ -5,6 +5,7 @@
  */
 #include "nm_bind.h"
 #include "nm_null.h"
+#include "nm_pipe.h"
 #include "vale.h"
 
 int nm_port_lookup(const char *name, struct nmreq_register *reg, bool create,
@@ -12,11 +13,11 @@ int nm_port_lookup(const char *name, struct nmreq_register *reg, bool create,
 {
 	if (reg->nr_mode == NR_REG_NULL)
 		return create ? nm_null_port_create(name, reg, pp) : -EINVAL;
-	/* Monitors and pipes are not available yet. */
+	/* Monitors are not available yet. */
 	if (reg->nr_flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
 		return -EOPNOTSUPP;
 	if (strchr(name, '{') || strchr(name, '}'))
-		return -EOPNOTSUPP;
+		return nm_pipe_lookup(name, reg, create, pp);
 	if (vale_name_is_vale(name))
 		return vale_port_lookup(name, reg, create, pp);
 	return nm_os_netdev_port(name, pp);
@@ -200,14 +201,9 @@ int nm_bind_register(struct nm_priv *priv, struct nmreq_header *hdr,
 		}
 	}
 	if (p->active_fds == 0) {
-		err = nm_port_rings_create(p);
+		err = nm_port_activate(p);
 		if (err)
 			goto put;
-		err = p->ops->reg(p, true);
-		if (err) {
-			nm_port_rings_delete(p);
-			goto put;
-		}
 	}
 	p->active_fds++;
 	err = nm_bind_make_if(&tmp);
@@ -239,10 +235,8 @@ int nm_bind_register(struct nm_priv *priv, struct nmreq_header *hdr,
 	NM_WRITE_ONCE(priv->port, p);
 	return 0;
 unreg:
-	if (--p->active_fds == 0) {
-		p->ops->reg(p, false);
-		nm_port_rings_delete(p);
-	}
+	if (--p->active_fds == 0)
+		nm_port_deactivate(p);
 put:
 	nm_port_put(p);
 	return err;
@@ -268,10 +262,8 @@ void nm_bind_release(struct nm_priv *priv)
 	nm_bind_free_extra(p->mem, NM_READ_ONCE(priv->nifp->ni_bufs_head));
 	nm_mem_if_free(p->mem, priv->nifp);
 	priv->nifp = NULL;
-	if (--p->active_fds == 0) {
-		p->ops->reg(p, false);
-		nm_port_rings_delete(p);
-	}
+	if (--p->active_fds == 0)
+		nm_port_deactivate(p);
 	priv->port = NULL;
 	nm_port_put(p);
 }

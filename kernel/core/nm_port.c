@@ -70,14 +70,27 @@ fail:
 
 struct nm_port *nm_port_get(struct nm_port *p)
 {
-	p->refcnt++;
+	if (p->ops->get)
+		p->ops->get(p);
+	else
+		p->refcnt++;
 	return p;
+}
+
+void nm_port_fini(struct nm_port *p)
+{
+	nm_port_free_krings(p);
+	nm_waitq_destroy(&p->wq);
 }
 
 void nm_port_put(struct nm_port *p)
 {
 	struct nm_mem *mem;
 
+	if (p->ops->put) {
+		p->ops->put(p);
+		return;
+	}
 	if (--p->refcnt)
 		return;
 	mem = p->mem;
@@ -172,4 +185,29 @@ int nm_port_rings_create(struct nm_port *p)
 		}
 	}
 	return 0;
+}
+
+int nm_port_activate(struct nm_port *p)
+{
+	int err;
+
+	if (p->ops->activate)
+		return p->ops->activate(p);
+	err = nm_port_rings_create(p);
+	if (err)
+		return err;
+	err = p->ops->reg(p, true);
+	if (err)
+		nm_port_rings_delete(p);
+	return err;
+}
+
+void nm_port_deactivate(struct nm_port *p)
+{
+	if (p->ops->deactivate) {
+		p->ops->deactivate(p);
+		return;
+	}
+	p->ops->reg(p, false);
+	nm_port_rings_delete(p);
 }

@@ -56,6 +56,7 @@ struct nm_kring {
 
 	struct nm_kring_stats stats;
 	void *scratch;			/* per-ring work area of the port type */
+	struct nm_kring *peer;		/* pipes: the other end's ring */
 };
 
 struct nm_port_ops {
@@ -66,6 +67,14 @@ struct nm_port_ops {
 	int (*reg)(struct nm_port *p, bool on);
 	/* Last reference dropped: free what the port type allocated. */
 	void (*dtor)(struct nm_port *p);
+	/*
+	 * Optional: port types whose ports share a life (the two ends of a
+	 * pipe) manage references and ring memory themselves.
+	 */
+	void (*get)(struct nm_port *p);
+	void (*put)(struct nm_port *p);
+	int (*activate)(struct nm_port *p);
+	void (*deactivate)(struct nm_port *p);
 };
 
 #define NM_PORT_VALE		0x0001	/* an ephemeral or persistent switch port */
@@ -120,6 +129,11 @@ void nm_port_put(struct nm_port *p);
 /* Ring memory: created with the first bound fd, destroyed with the last. */
 int nm_port_rings_create(struct nm_port *p);
 void nm_port_rings_delete(struct nm_port *p);
+/* First fd bound / last fd gone: rings plus the type's reg() callback. */
+int nm_port_activate(struct nm_port *p);
+void nm_port_deactivate(struct nm_port *p);
+/* Free the krings of a port whose type manages its own life (pipes). */
+void nm_port_fini(struct nm_port *p);
 
 /* Ring validation (nm_ring.c). Return a valid head, or num_slots if bad. */
 uint32_t nm_txsync_prologue(struct nm_kring *k);
