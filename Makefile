@@ -67,8 +67,9 @@ check-unit: unit
 		CMOCKA_MESSAGE_OUTPUT=TAP $$t || rc=1; \
 	done; exit $$rc
 
+# FUZZ=N runs the control-request fuzzer with N requests per process.
 check-vm: module userspace
-	@tests/vm/run.sh -k $(KSERIES) $(if $(SUITE),$(foreach s,$(SUITE),-s $(s))) | \
+	@NM_GUEST_ARGS="$(if $(FUZZ),nm.fuzz=$(FUZZ))" tests/vm/run.sh -k $(KSERIES) $(if $(SUITE),$(foreach s,$(SUITE),-s $(s))) | \
 		tests/tap-summary.sh
 
 check-selftest: module userspace

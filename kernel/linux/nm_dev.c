@@ -101,6 +101,21 @@ static long nm_dev_compat_ioctl(struct file *file, unsigned int cmd,
 }
 #endif
 
+static int nm_dev_map_region(struct vm_area_struct *vma, char *kaddr,
+			     unsigned long len)
+{
+	unsigned long off;
+	int err;
+
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		err = vm_insert_page(vma, vma->vm_start + off,
+				     vmalloc_to_page(kaddr + off));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int nm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct nm_priv *priv = file->private_data;
@@ -121,7 +136,8 @@ static int nm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	 * The pages are inserted now and hold their own references, so the
 	 * mapping stays valid even after the port and its region are gone.
 	 */
-	err = remap_vmalloc_range(vma, p->mem->base, vma->vm_pgoff);
+	err = nm_dev_map_region(vma, p->mem->base + (vma->vm_pgoff << PAGE_SHIFT),
+				len);
 	nm_ctrl_unlock();
 	return err;
 }

@@ -6,6 +6,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 
 #include "../nm_os.h"
 #include "../core/nm_ctrl.h"
@@ -39,6 +40,18 @@ module_param(max_bridges, uint, 0444);
 MODULE_PARM_DESC(max_bridges, "number of VALE switches (read at load)");
 module_param_named(bridge_batch, vale_params.batch, uint, 0644);
 MODULE_PARM_DESC(bridge_batch, "slots forwarded per batch (1..1024)");
+
+/* Live objects of the module: tests compare it before and after a run. */
+static int nm_param_live_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", nm_os_live_allocs());
+}
+
+static const struct kernel_param_ops nm_param_live_ops = {
+	.get = nm_param_live_get,
+};
+module_param_cb(live_allocs, &nm_param_live_ops, NULL, 0444);
+MODULE_PARM_DESC(live_allocs, "objects the module holds now (read only)");
 
 static int __init nm_module_init(void)
 {

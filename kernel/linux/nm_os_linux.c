@@ -77,8 +77,12 @@ void nm_os_log(int level, const char *fmt, ...)
 
 void *nm_os_region_alloc(size_t size)
 {
-	/* vmalloc_user: zeroed, and remap_vmalloc_range() can map it. */
-	void *p = vmalloc_user(size);
+	/*
+	 * Sizes come from requests: a region that does not fit fails with
+	 * ENOMEM instead of waking the OOM killer or dumping a stack.
+	 */
+	void *p = __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NORETRY |
+			    __GFP_NOWARN);
 
 	if (p)
 		atomic_long_inc(&nm_os_allocs);

@@ -16,6 +16,12 @@ for a in $(cat /proc/cmdline); do
 	case $a in
 	nm.suite=*) suite=${a#nm.suite=} ;;
 	nm.shell=*) shell=${a#nm.shell=} ;;
+	nm.*=*)
+		# nm.foo=bar on the kernel command line is NM_FOO=bar for the suite.
+		k=${a%%=*}
+		k=$(echo "${k#nm.}" | tr a-z A-Z)
+		export "NM_$k=${a#*=}"
+		;;
 	esac
 done
 

@@ -8,6 +8,7 @@
 #   -s  run only this suite (file name without .sh); may repeat
 #   -o  where logs go (default build/vm/<kver>)
 # env: NM_KMOD_DIR  directory with netmap.ko (default build/kmod/<kver>/kernel)
+#      NM_GUEST_ARGS extra nm.key=value words for the guest (NM_KEY=value in suites)
 #      NM_PROGS     directory with guest programs (default build/vm/progs)
 #
 # Suite header lines: "# timeout: SECONDS" (default 120), "# mem: MiB" (default 512),
@@ -130,7 +131,7 @@ for f in "${suites[@]}"; do
 		-chardev file,id=con,path="$log" -serial chardev:con \
 		-serial file:"$res" -serial file:"$klog" \
 		-kernel "$kimage" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic cryptomgr.notests mitigations=off nm.suite=$s" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic cryptomgr.notests mitigations=off nm.suite=$s ${NM_GUEST_ARGS:-}" \
 		</dev/null >"$outdir/$s.qemu" 2>&1 &
 	qpid=$!
 	wait "$qpid"
