@@ -72,7 +72,7 @@ int nm_os_copy_to_user(uint64_t uaddr, const void *src, size_t len);
  * kernel and mappable into user processes as a whole.
  */
 void *nm_os_region_alloc(size_t size);
-void nm_os_region_free(void *p);
+void nm_os_region_free(void *p, size_t size);
 
 /* Wall-clock time for ring timestamps. */
 void nm_os_gettime(int64_t *sec, int64_t *usec);
@@ -99,6 +99,21 @@ void nm_os_poll_wait(void *pt, nm_waitq_t *wq);
  */
 struct nm_port;
 int nm_os_netdev_port(const char *name, struct nm_port **pp);
+
+/*
+ * Persistent ports are network devices: create one named @name for
+ * VALE_NEWIF (-EEXIST if the name is taken), destroy it for VALE_DELIF
+ * (-ENXIO no such device, -EINVAL not a persistent port, -EBUSY in use).
+ */
+int nm_os_persist_create(const char *name, struct nmreq_vale_newif *req);
+int nm_os_persist_delete(const char *name);
+/*
+ * The parent a pipe of a missing device gets: a persistent port that
+ * VALE_DELIF refuses and that goes away with its last pipe.
+ */
+int nm_os_persist_create_auto(const char *name);
+/* Destroy every such parent no longer used by anything. */
+void nm_os_persist_reap_auto(void);
 
 /* Number of online CPUs (polling request validation). */
 unsigned int nm_os_ncpus(void);

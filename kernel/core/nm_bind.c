@@ -266,6 +266,8 @@ void nm_bind_release(struct nm_priv *priv)
 		nm_port_deactivate(p);
 	priv->port = NULL;
 	nm_port_put(p);
+	/* An application may have opened a pipe's self-made parent by name. */
+	nm_os_persist_reap_auto();
 }
 
 static void nm_bind_timestamp(struct nm_kring *k)

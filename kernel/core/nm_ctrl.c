@@ -302,35 +302,12 @@ static int nm_ctrl_hdr_get(struct nmreq_header *hdr, struct nmreq_port_hdr *h)
 	return 0;
 }
 
-static int nm_ctrl_newif(struct nmreq_header *hdr)
+static int nm_ctrl_newif(struct nmreq_header *hdr, struct nmreq_vale_newif *req)
 {
-	struct nm_port *p;
-	int err;
-
 	if (!strncmp(hdr->nr_name, "vale", 4) || strlen(hdr->nr_name) >= 16 ||
 	    !hdr->nr_name[0])
 		return -EINVAL;
-	err = nm_os_netdev_port(hdr->nr_name, &p);
-	if (!err)
-		nm_port_put(p);
-	if (err != -ENXIO)
-		return -EEXIST;	/* a device of that name exists */
-	/* Persistent ports are network devices; they come with the uplinks. */
-	return -EOPNOTSUPP;
-}
-
-static int nm_ctrl_delif(struct nmreq_header *hdr)
-{
-	struct nm_port *p;
-	int err;
-
-	err = nm_os_netdev_port(hdr->nr_name, &p);
-	if (err == -ENXIO)
-		return err;
-	/* No device found by name is a persistent port of ours yet. */
-	if (!err)
-		nm_port_put(p);
-	return -EINVAL;
+	return nm_os_persist_create(hdr->nr_name, req);
 }
 
 static int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
@@ -356,9 +333,9 @@ static int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 	case NETMAP_REQ_PORT_HDR_GET:
 		return nm_ctrl_hdr_get(hdr, body);
 	case NETMAP_REQ_VALE_NEWIF:
-		return nm_ctrl_newif(hdr);
+		return nm_ctrl_newif(hdr, body);
 	case NETMAP_REQ_VALE_DELIF:
-		return nm_ctrl_delif(hdr);
+		return nm_os_persist_delete(hdr->nr_name);
 	case NETMAP_REQ_VALE_POLLING_ENABLE:
 	case NETMAP_REQ_VALE_POLLING_DISABLE:
 		return vale_polling(hdr, body, hdr->nr_reqtype ==

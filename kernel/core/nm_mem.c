@@ -123,7 +123,7 @@ static void nm_mem_release_region(struct nm_mem *mem)
 		nm_os_free(mem->pools[i].bitmap);
 		mem->pools[i].bitmap = NULL;
 	}
-	nm_os_region_free(mem->base);
+	nm_os_region_free(mem->base, mem->memsize);
 	mem->base = NULL;
 }
 

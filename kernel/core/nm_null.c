@@ -41,6 +41,11 @@ int nm_null_port_create(const char *name, struct nmreq_register *reg,
 
 	if (reg->nr_mem_id == 0)
 		return -EINVAL;
+	/* Verbatim geometry, within what a kring array can sensibly hold. */
+	if (reg->nr_tx_rings > NM_NULL_MAX_RINGS || reg->nr_rx_rings > NM_NULL_MAX_RINGS ||
+	    reg->nr_host_tx_rings > NM_NULL_MAX_RINGS ||
+	    reg->nr_host_rx_rings > NM_NULL_MAX_RINGS)
+		return -EINVAL;
 	mem = nm_mem_find_get(reg->nr_mem_id);
 	if (!mem)
 		return -EINVAL;

@@ -5,6 +5,8 @@
 
 #include "nm_port.h"
 
+#define NM_NULL_MAX_RINGS	1024
+
 int nm_null_port_create(const char *name, struct nmreq_register *reg,
 			struct nm_port **pp);
 

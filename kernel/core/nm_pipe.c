@@ -18,6 +18,7 @@
  */
 #include "nm_pipe.h"
 #include "nm_bind.h"
+#include "vale.h"
 
 struct nm_pipe_pair;
 
@@ -29,6 +30,7 @@ struct nm_pipe_end {
 struct nm_pipe_pair {
 	struct nm_pipe_end end[2];	/* 0 = master "{", 1 = slave "}" */
 	struct nm_port *parent;
+	bool parent_auto;		/* made for this pipe, dies with it */
 	char parent_name[NETMAP_REQ_IFNAMSIZ];
 	char id[NETMAP_REQ_IFNAMSIZ];
 	unsigned int refs;
@@ -179,6 +181,8 @@ static void nm_pipe_put(struct nm_port *p)
 	nm_mem_put(pp->end[0].up.mem);
 	nm_mem_put(pp->end[1].up.mem);
 	nm_port_put(pp->parent);
+	if (pp->parent_auto)
+		nm_os_persist_reap_auto();
 	nm_os_free(pp);
 }
 
@@ -263,6 +267,7 @@ int nm_pipe_lookup(const char *name, struct nmreq_register *reg, bool create,
 	const char *br, *id;
 	bool master;
 	size_t plen;
+	bool auto_parent = false;
 	int err, count = 0;
 
 	br = strrchr(name, '{');
@@ -289,20 +294,32 @@ int nm_pipe_lookup(const char *name, struct nmreq_register *reg, bool create,
 	memset(&preg, 0, sizeof(preg));
 	preg.nr_mode = NR_REG_ALL_NIC;
 	err = nm_port_lookup(pname, &preg, true, &parent);
+	if (err == -ENXIO && !vale_name_is_vale(pname)) {
+		/* A missing device becomes a persistent port that the pipe owns. */
+		err = nm_os_persist_create_auto(pname);
+		if (!err) {
+			err = nm_port_lookup(pname, &preg, true, &parent);
+			if (err)
+				nm_os_persist_reap_auto();
+			auto_parent = !err;
+		}
+	}
 	if (err)
 		return err;
 	for (pair = nm_pipes; pair; pair = pair->next)
 		if (pair->parent == parent)
 			count++;
-	if (count >= NM_PIPE_MAX_PER_PARENT) {
-		nm_port_put(parent);
-		return -ENOMEM;
-	}
-	err = nm_pipe_create(parent, pname, id, reg, master, &pair);
+	if (count >= NM_PIPE_MAX_PER_PARENT)
+		err = -ENOMEM;
+	else
+		err = nm_pipe_create(parent, pname, id, reg, master, &pair);
 	if (err) {
 		nm_port_put(parent);
+		if (auto_parent)
+			nm_os_persist_reap_auto();
 		return err;
 	}
+	pair->parent_auto = auto_parent;
 	*pp = &pair->end[master ? 0 : 1].up;
 	return 0;
 }

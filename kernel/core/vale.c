@@ -117,17 +117,82 @@ static struct vale_bridge *vale_find_bridge(const char *name, int blen,
 	return free_b;
 }
 
-static struct vale_port *vale_find_port(struct vale_bridge *b, const char *name)
+/* The member of @b whose port name is the part of @name after ':'. */
+static struct vale_port *vale_find_port(struct vale_bridge *b, const char *name,
+					uint16_t *idx)
 {
+	const char *pname = strchr(name, ':') + 1;
 	uint16_t i;
 
 	for (i = 0; i < b->nactive; i++) {
 		struct vale_port *vp = b->ports[b->active[i]];
 
-		if (!strcmp(vp->up.name, name))
+		if (!strcmp(vp->pname, pname)) {
+			if (idx)
+				*idx = b->active[i];
 			return vp;
+		}
 	}
 	return NULL;
+}
+
+static struct vale_member *vale_membership(struct vale_port *vp,
+					   const struct vale_bridge *b)
+{
+	uint8_t i;
+
+	for (i = 0; i < vp->nm; i++)
+		if (vp->m[i].b == b)
+			return &vp->m[i];
+	return NULL;
+}
+
+/* Put @vp into @b; the caller checked there is room. */
+static void vale_join(struct vale_port *vp, struct vale_bridge *b)
+{
+	struct vale_member *m = &vp->m[vp->nm];
+	uint16_t idx;
+
+	for (idx = 0; idx < VALE_MAXPORTS && b->ports[idx]; idx++)
+		;
+	nm_rwsem_write(&b->lock);
+	m->b = b;
+	m->idx = idx;
+	m->last_smac = 0;
+	b->ports[idx] = vp;
+	b->active[b->nactive++] = idx;
+	vp->nm++;
+	nm_rwsem_write_unlock(&b->lock);
+}
+
+/* Take @vp out of the switch of membership @mi. */
+static void vale_leave(struct vale_port *vp, uint8_t mi)
+{
+	struct vale_bridge *b = vp->m[mi].b;
+	uint16_t idx = vp->m[mi].idx, i;
+
+	nm_rwsem_write(&b->lock);
+	b->ports[idx] = NULL;
+	for (i = 0; i < b->nactive; i++) {
+		if (b->active[i] == idx) {
+			b->active[i] = b->active[--b->nactive];
+			break;
+		}
+	}
+	vale_learn_forget(&b->learn, idx);
+	for (; mi + 1 < vp->nm; mi++)
+		vp->m[mi] = vp->m[mi + 1];
+	vp->nm--;
+	memset(&vp->m[vp->nm], 0, sizeof(vp->m[0]));
+	nm_rwsem_write_unlock(&b->lock);
+	if (b->nactive == 0)
+		b->used = false;
+}
+
+static bool vale_bridge_full(const struct vale_bridge *b)
+{
+	/* Keep room for a host port, as the reference switch does. */
+	return b->nactive + 2 >= VALE_MAXPORTS;
 }
 
 static uint32_t vale_clamp(uint32_t v, uint32_t dflt, uint32_t max)
@@ -135,29 +200,25 @@ static uint32_t vale_clamp(uint32_t v, uint32_t dflt, uint32_t max)
 	return v == 0 ? dflt : v > max ? max : v;
 }
 
-static int vale_port_create(struct vale_bridge *b, const char *name,
-			    struct nmreq_register *reg, struct vale_port **vpp)
+/* A switch port with its own allocator (or @mem_id's), in no switch yet. */
+static int vale_port_alloc(const char *name, uint32_t txr, uint32_t rxr,
+			   uint32_t txd, uint32_t rxd, uint16_t mem_id,
+			   uint32_t extra_bufs, struct vale_port **vpp)
 {
 	struct vale_port *vp;
 	struct nm_mem *mem;
-	uint32_t txr, rxr, txd, rxd;
-	uint16_t idx;
 	int err;
 
-	/* Keep room for a host port, as the reference switch does. */
-	if (b->nactive + 2 >= VALE_MAXPORTS)
-		return -ENOMEM;
-	txr = vale_clamp(reg->nr_tx_rings, 1, VALE_MAX_RINGS);
-	rxr = vale_clamp(reg->nr_rx_rings, 1, VALE_MAX_RINGS);
-	txd = vale_clamp(reg->nr_tx_slots, VALE_DEF_SLOTS, VALE_MAX_SLOTS);
-	rxd = vale_clamp(reg->nr_rx_slots, VALE_DEF_SLOTS, VALE_MAX_SLOTS);
-	if (reg->nr_mem_id) {
-		mem = nm_mem_find_get(reg->nr_mem_id);
+	txr = vale_clamp(txr, 1, VALE_MAX_RINGS);
+	rxr = vale_clamp(rxr, 1, VALE_MAX_RINGS);
+	txd = vale_clamp(txd, VALE_DEF_SLOTS, VALE_MAX_SLOTS);
+	rxd = vale_clamp(rxd, VALE_DEF_SLOTS, VALE_MAX_SLOTS);
+	if (mem_id) {
+		mem = nm_mem_find_get(mem_id);
 		if (!mem)
 			return -EINVAL;
 	} else {
-		mem = nm_mem_private_new(txr, txd, rxr, rxd, 2,
-					 reg->nr_extra_bufs, &err);
+		mem = nm_mem_private_new(txr, txd, rxr, rxd, 2, extra_bufs, &err);
 		if (!mem)
 			return err;
 	}
@@ -177,14 +238,25 @@ static int vale_port_create(struct vale_bridge *b, const char *name,
 		nm_os_free(vp);
 		return err;
 	}
-	for (idx = 0; idx < VALE_MAXPORTS && b->ports[idx]; idx++)
-		;
-	vp->b = b;
-	vp->idx = idx;
-	nm_rwsem_write(&b->lock);
-	b->ports[idx] = vp;
-	b->active[b->nactive++] = idx;
-	nm_rwsem_write_unlock(&b->lock);
+	*vpp = vp;
+	return 0;
+}
+
+static int vale_port_create(struct vale_bridge *b, const char *name,
+			    struct nmreq_register *reg, struct vale_port **vpp)
+{
+	struct vale_port *vp;
+	int err;
+
+	if (vale_bridge_full(b))
+		return -ENOMEM;
+	err = vale_port_alloc(name, reg->nr_tx_rings, reg->nr_rx_rings,
+			      reg->nr_tx_slots, reg->nr_rx_slots,
+			      reg->nr_mem_id, reg->nr_extra_bufs, &vp);
+	if (err)
+		return err;
+	nm_strlcpy(vp->pname, strchr(name, ':') + 1, sizeof(vp->pname));
+	vale_join(vp, b);
 	*vpp = vp;
 	return 0;
 }
@@ -194,6 +266,7 @@ int vale_port_lookup(const char *name, struct nmreq_register *reg,
 {
 	struct vale_bridge *b;
 	struct vale_port *vp;
+	struct nm_port *dev;
 	int blen, err = 0;
 
 	blen = vale_split(name);
@@ -202,13 +275,21 @@ int vale_port_lookup(const char *name, struct nmreq_register *reg,
 	b = vale_find_bridge(name, blen, create, &err);
 	if (!b)
 		return err;
-	vp = vale_find_port(b, name);
+	vp = vale_find_port(b, name, NULL);
 	if (vp) {
 		*pp = nm_port_get(&vp->up);
 		return 0;
 	}
 	if (!create) {
 		err = -ENXIO;
+		goto out_unused;
+	}
+	/* A network device of that name must be attached first, not shadowed. */
+	err = nm_os_netdev_port(name + blen + 1, &dev);
+	if (err != -ENXIO) {
+		if (!err)
+			nm_port_put(dev);
+		err = -EINVAL;
 		goto out_unused;
 	}
 	err = vale_port_create(b, name, reg, &vp);
@@ -225,22 +306,23 @@ out_unused:
 static void vale_port_dtor(struct nm_port *p)
 {
 	struct vale_port *vp = vale_port_of(p);
-	struct vale_bridge *b = vp->b;
-	uint16_t i;
 
-	nm_rwsem_write(&b->lock);
-	b->ports[vp->idx] = NULL;
-	for (i = 0; i < b->nactive; i++) {
-		if (b->active[i] == vp->idx) {
-			b->active[i] = b->active[--b->nactive];
-			break;
-		}
-	}
-	vale_learn_forget(&b->learn, vp->idx);
-	nm_rwsem_write_unlock(&b->lock);
-	if (b->nactive == 0)
-		b->used = false;
+	/* Persistent ports: memberships hold references, so none is left. */
+	while (vp->nm)
+		vale_leave(vp, vp->nm - 1);
 	nm_os_free(vp);
+}
+
+/* Change rx_on where every switch the port is in can see it. */
+static void vale_set_rx_on(struct vale_port *vp, bool on)
+{
+	uint8_t i;
+
+	for (i = 0; i < vp->nm; i++)
+		nm_rwsem_write(&vp->m[i].b->lock);
+	vp->rx_on = on;
+	for (i = vp->nm; i-- > 0; )
+		nm_rwsem_write_unlock(&vp->m[i].b->lock);
 }
 
 static int vale_port_reg(struct nm_port *p, bool on)
@@ -259,9 +341,7 @@ static int vale_port_reg(struct nm_port *p, bool on)
 		}
 	}
 	/* Senders look at rx_on under the bridge lock held for reading. */
-	nm_rwsem_write(&vp->b->lock);
-	vp->rx_on = on;
-	nm_rwsem_write_unlock(&vp->b->lock);
+	vale_set_rx_on(vp, on);
 	if (on)
 		return 0;
 	i = p->nrings[NM_TX];
@@ -291,6 +371,7 @@ int vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *req)
 {
 	unsigned int bi;
 	uint32_t pi;
+	uint16_t idx;
 	int blen, err = 0;
 
 	if (hdr->nr_name[0]) {
@@ -305,9 +386,10 @@ int vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *req)
 		b = vale_find_bridge(hdr->nr_name, blen, false, &err);
 		if (!b)
 			return -ENOENT;
-		vp = vale_find_port(b, hdr->nr_name);
+		idx = VALE_NOPORT;
+		vp = vale_find_port(b, hdr->nr_name, &idx);
 		req->nr_bridge_idx = b->idx;
-		req->nr_port_idx = vp ? vp->idx : VALE_NOPORT;
+		req->nr_port_idx = vp ? idx : VALE_NOPORT;
 		return 0;
 	}
 	/* Iterator: the first port at or after (bridge_idx, port_idx). */
@@ -322,8 +404,8 @@ int vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *req)
 
 			if (!vp)
 				continue;
-			nm_strlcpy(hdr->nr_name, vp->up.name,
-				   sizeof(hdr->nr_name));
+			snprintf(hdr->nr_name, sizeof(hdr->nr_name), "%s:%s",
+				 b->name, vp->pname);
 			req->nr_bridge_idx = bi;
 			req->nr_port_idx = pi;
 			return 0;
@@ -409,15 +491,16 @@ int vale_port_stats(const char *name, struct nmreq_vale_port_stats *st)
 }
 
 /*
- * Attaching network devices (NICs, persistent ports) needs the uplink
- * adapters; until a device can be found by name, every interface a request
- * names "does not exist", which the ABI answers as below.
+ * VALE_ATTACH "valeX:IF": IF is a network device. Persistent ports join the
+ * switch; NIC adapters come with the uplinks.
  */
 int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 {
 	const char *name = hdr->nr_name;
+	struct vale_bridge *b;
+	struct vale_port *vp;
 	struct nm_port *p;
-	int blen, err;
+	int blen, err = 0;
 
 	if (!vale_name_is_vale(name))
 		return -EINVAL;
@@ -428,6 +511,13 @@ int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 		return -EINVAL;
 	if (req->reg.nr_ringid != 0)
 		return -EINVAL;
+	if (req->reg.nr_mem_id) {
+		struct nm_mem *mem = nm_mem_find_get(req->reg.nr_mem_id);
+
+		if (!mem)
+			return -EINVAL;
+		nm_mem_put(mem);
+	}
 	if (!vale_existing(name, &p)) {
 		/* Already a port of this switch. */
 		nm_port_put(p);
@@ -435,25 +525,107 @@ int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 	}
 	err = nm_os_netdev_port(name + blen + 1, &p);
 	if (err)
-		return -EINVAL;
-	nm_port_put(p);
-	return -EOPNOTSUPP;
+		return err == -ENXIO ? -EINVAL : err;
+	if (!vale_port_is_vale(p) || !vale_port_of(p)->persistent) {
+		nm_port_put(p);
+		return -EOPNOTSUPP;
+	}
+	vp = vale_port_of(p);
+	/* In use by an application that opened the device itself. */
+	if ((p->active_fds && vp->nm == 0) || vp->nm >= VALE_MAX_MEMBERSHIPS) {
+		nm_port_put(p);
+		return -EBUSY;
+	}
+	b = vale_find_bridge(name, blen, true, &err);
+	if (!b) {
+		nm_port_put(p);
+		return err;
+	}
+	if (vale_bridge_full(b)) {
+		if (b->nactive == 0)
+			b->used = false;
+		nm_port_put(p);
+		return -ENOMEM;
+	}
+	/* The membership keeps the reference taken by the lookup. */
+	vale_join(vp, b);
+	if (vp->rx_on)
+		vale_set_rx_on(vp, true);
+	req->port_index = vp->m[vp->nm - 1].idx;
+	return 0;
 }
 
 int vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *req)
 {
+	struct vale_member *m;
+	struct vale_port *vp;
 	struct nm_port *p;
 	int err;
 
-	(void)req;
 	if (!vale_name_is_vale(hdr->nr_name))
 		return -EINVAL;
 	err = vale_existing(hdr->nr_name, &p);
 	if (err)
 		return err;
-	/* An ephemeral port was never attached: nothing to detach. */
-	nm_port_put(p);
-	return -EINVAL;
+	vp = vale_port_of(p);
+	if (!vp->persistent) {
+		/* An ephemeral port was never attached: nothing to detach. */
+		nm_port_put(p);
+		return -EINVAL;
+	}
+	m = vale_membership(vp, vale_find_bridge(hdr->nr_name,
+			    vale_split(hdr->nr_name), false, &err));
+	/* The first switch goes last: the second was attached on top of it. */
+	if (!m || (m == &vp->m[0] && vp->nm > 1)) {
+		nm_port_put(p);
+		return -EBUSY;
+	}
+	req->port_index = m->idx;
+	vale_leave(vp, (uint8_t)(m - vp->m));
+	nm_port_put(p);		/* the lookup's */
+	nm_port_put(p);		/* the membership's */
+	return 0;
+}
+
+/* ---- persistent ports ---- */
+
+int vale_persist_new(const char *ifname, struct nmreq_vale_newif *req,
+		     struct nm_port **pp)
+{
+	struct vale_port *vp;
+	int err;
+
+	err = vale_port_alloc(ifname, req->nr_tx_rings, req->nr_rx_rings,
+			      req->nr_tx_slots, req->nr_rx_slots,
+			      req->nr_mem_id, 0, &vp);
+	if (err)
+		return err;
+	vp->persistent = true;
+	nm_strlcpy(vp->pname, ifname, sizeof(vp->pname));
+	req->nr_tx_rings = vp->up.nrings[NM_TX];
+	req->nr_rx_rings = vp->up.nrings[NM_RX];
+	req->nr_tx_slots = vp->up.nslots[NM_TX];
+	req->nr_rx_slots = vp->up.nslots[NM_RX];
+	req->nr_mem_id = vp->up.mem->id;
+	*pp = &vp->up;
+	return 0;
+}
+
+bool vale_persist_busy(struct nm_port *p)
+{
+	struct vale_port *vp = vale_port_of(p);
+
+	return vp->nm > 0 || p->active_fds > 0;
+}
+
+void vale_persist_detach_all(struct nm_port *p)
+{
+	struct vale_port *vp = vale_port_of(p);
+
+	while (vp->nm) {
+		vale_leave(vp, vp->nm - 1);
+		nm_port_put(p);
+	}
 }
 
 int vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,

@@ -45,6 +45,17 @@ int vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *req);
 int vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
 		 bool enable);
 
+/*
+ * Persistent ports (VALE_NEWIF): the switch side of a network device made
+ * by the OS layer. vale_persist_new() returns the port with one reference,
+ * owned by the device.
+ */
+int vale_persist_new(const char *ifname, struct nmreq_vale_newif *req,
+		     struct nm_port **pp);
+bool vale_persist_busy(struct nm_port *p);
+void vale_persist_detach_all(struct nm_port *p);
+bool vale_port_is_vale(const struct nm_port *p);
+
 /* Forwarding core, exposed for unit tests and the userspace benchmark. */
 int vale_txsync(struct nm_kring *k);
 int vale_rxsync(struct nm_kring *k);

@@ -91,8 +91,9 @@ static void vale_list_add(struct vale_scratch *sc, uint16_t dst, uint16_t i)
 }
 
 /* Learn sources, find destinations, chain packets per destination. */
-static void vale_classify(struct vale_port *src, struct nm_kring *k,
-			  struct vale_scratch *sc, uint32_t n, uint32_t hl)
+static void vale_classify(struct vale_member *src, struct nm_kring *k,
+			  struct vale_scratch *sc, uint32_t n, uint32_t hl,
+			  bool count)
 {
 	struct vale_bridge *b = src->b;
 	uint32_t i = 0;
@@ -113,8 +114,10 @@ static void vale_classify(struct vale_port *src, struct nm_kring *k,
 		f->plen = plen;
 		f->next = VALE_NIL;
 		f->vh_flags = f->vh_gso = 0;
-		k->stats.pkts++;
-		k->stats.bytes += plen;
+		if (count) {
+			k->stats.pkts++;
+			k->stats.bytes += plen;
+		}
 
 		/* The Ethernet header follows the virtio-net header, if any. */
 		e = f;
@@ -141,7 +144,8 @@ static void vale_classify(struct vale_port *src, struct nm_kring *k,
 		vale_list_add(sc, dst, start);
 		continue;
 drop:
-		k->stats.drop_bad_slot++;
+		if (count)
+			k->stats.drop_bad_slot++;
 	}
 }
 
@@ -405,7 +409,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	}
 }
 
-static void vale_flush(struct vale_port *src, struct nm_kring *k,
+static void vale_flush(struct vale_member *src, struct nm_kring *k,
 		       struct vale_scratch *sc, uint32_t hls)
 {
 	struct vale_bridge *b = src->b;
@@ -449,20 +453,29 @@ int vale_txsync(struct nm_kring *k)
 {
 	struct vale_port *vp = vale_port_of(k->port);
 	struct vale_scratch *sc = k->scratch;
-	uint32_t head = k->rhead, cur = k->hwcur, batch, hls, n;
+	uint32_t head = k->rhead, cur = k->hwcur, batch, hls, n, i;
 
 	batch = vale_params.batch;
 	if (batch == 0 || batch > VALE_BATCH_MAX)
 		batch = VALE_BATCH_MAX;
-	if (nm_likely(sc != NULL)) {
-		nm_rwsem_read(&vp->b->lock);
-		hls = NM_READ_ONCE(k->port->virt_hdr_len);
-		while (cur != head) {
-			n = vale_collect(k, sc, &cur, head, batch);
-			vale_classify(vp, k, sc, n, hls);
-			vale_flush(vp, k, sc, hls);
+	hls = NM_READ_ONCE(k->port->virt_hdr_len);
+	while (nm_likely(sc != NULL) && cur != head) {
+		n = vale_collect(k, sc, &cur, head, batch);
+		/* A persistent port in two switches sends into both. */
+		for (i = 0; i < NM_READ_ONCE(vp->nm) && i < VALE_MAX_MEMBERSHIPS; i++) {
+			struct vale_member *m = &vp->m[i];
+			struct vale_bridge *b = NM_READ_ONCE(m->b);
+
+			if (!b)
+				continue;
+			nm_rwsem_read(&b->lock);
+			/* Detached meanwhile: the membership is no longer ours. */
+			if (m->b == b && b->ports[m->idx] == vp) {
+				vale_classify(m, k, sc, n, hls, i == 0);
+				vale_flush(m, k, sc, hls);
+			}
+			nm_rwsem_read_unlock(&b->lock);
 		}
-		nm_rwsem_read_unlock(&vp->b->lock);
 	}
 	/* Everything was sent or dropped: the whole ring is free again. */
 	k->hwcur = head;

@@ -25,12 +25,27 @@ struct vale_bridge {
 	struct vale_learn learn;
 };
 
-struct vale_port {
-	struct nm_port up;
+/* A port's place in one switch. */
+struct vale_member {
 	struct vale_bridge *b;
 	uint16_t idx;			/* in b->ports[] */
+	uint64_t last_smac;		/* last source MAC learned there */
+};
+
+#define VALE_MAX_MEMBERSHIPS	2
+
+/*
+ * An ephemeral port lives in exactly one switch. A persistent port (a
+ * network device made by VALE_NEWIF) exists on its own and joins up to two
+ * switches by VALE_ATTACH; what it transmits goes to every switch it is in.
+ */
+struct vale_port {
+	struct nm_port up;
+	char pname[16];			/* port part of "valeX:pname" */
+	bool persistent;
 	bool rx_on;			/* has rings, may receive */
-	uint64_t last_smac;		/* last source MAC learned */
+	uint8_t nm;			/* memberships in use */
+	struct vale_member m[VALE_MAX_MEMBERSHIPS];
 };
 
 static inline struct vale_port *vale_port_of(struct nm_port *p)

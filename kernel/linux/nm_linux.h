@@ -14,7 +14,12 @@ struct nm_poll_ctx {
 	poll_table *pt;
 };
 
+/* Bytes all shared regions may take together (mem_limit_mb). */
+extern unsigned long nm_os_mem_limit;
+
 int nm_dev_init(void);
 void nm_dev_fini(void);
+/* Destroy the persistent ports left at unload. */
+void nm_netdev_fini(void);
 
 #endif /* _NM_LINUX_H */

@@ -6,6 +6,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mm.h>
 #include <linux/sysfs.h>
 
 #include "../nm_os.h"
@@ -34,6 +35,11 @@ module_param(buf_size, uint, 0444);
 MODULE_PARM_DESC(buf_size, "packet buffer size of every allocator (bytes)");
 module_param(buf_num, uint, 0444);
 MODULE_PARM_DESC(buf_num, "packet buffers in the global allocator");
+
+/* Budget for all shared regions together; 0 = half of RAM. */
+static unsigned int mem_limit_mb;
+module_param(mem_limit_mb, uint, 0444);
+MODULE_PARM_DESC(mem_limit_mb, "MiB all netmap memory regions may use (0 = half of RAM)");
 
 static unsigned int max_bridges = 64;
 module_param(max_bridges, uint, 0444);
@@ -64,6 +70,8 @@ static int __init nm_module_init(void)
 	};
 	int err;
 
+	nm_os_mem_limit = mem_limit_mb ? (unsigned long)mem_limit_mb << 20 :
+			  (totalram_pages() << PAGE_SHIFT) / 2;
 	nm_ctrl_init();
 	err = nm_mem_init(&cfg);
 	if (err)
@@ -91,6 +99,7 @@ static void __exit nm_module_exit(void)
 	long live;
 
 	nm_dev_fini();
+	nm_netdev_fini();
 	vale_fini();
 	nm_mem_fini();
 	nm_ctrl_fini();

@@ -4,6 +4,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/poll.h>
@@ -18,8 +19,11 @@ static atomic_long_t nm_os_allocs = ATOMIC_LONG_INIT(0);
 
 void *nm_os_zalloc(size_t size)
 {
-	/* Work areas reach tens of KiB: fall back to vmalloc when fragmented. */
-	void *p = kvzalloc(size, GFP_KERNEL);
+	/*
+	 * Work areas reach tens of KiB: fall back to vmalloc when fragmented.
+	 * Sizes can follow requests, so failing beats waking the OOM killer.
+	 */
+	void *p = kvzalloc(size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 
 	if (p)
 		atomic_long_inc(&nm_os_allocs);
@@ -75,24 +79,42 @@ void nm_os_log(int level, const char *fmt, ...)
 	va_end(args);
 }
 
+/*
+ * Shared regions are charged against one budget so that requests, which
+ * choose the sizes, cannot push the machine into the OOM killer: past the
+ * budget they fail with ENOMEM and a log line naming the knob.
+ */
+static atomic64_t nm_os_region_bytes = ATOMIC64_INIT(0);
+unsigned long nm_os_mem_limit;	/* bytes; set at load */
+
 void *nm_os_region_alloc(size_t size)
 {
-	/*
-	 * Sizes come from requests: a region that does not fit fails with
-	 * ENOMEM instead of waking the OOM killer or dumping a stack.
-	 */
-	void *p = __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NORETRY |
-			    __GFP_NOWARN);
+	size_t charged = PAGE_ALIGN(size);
+	void *p;
 
-	if (p)
-		atomic_long_inc(&nm_os_allocs);
+	if (atomic64_add_return(charged, &nm_os_region_bytes) > nm_os_mem_limit) {
+		atomic64_sub(charged, &nm_os_region_bytes);
+		nm_os_log(NM_LOG_WARN,
+			  "region of %zu KiB refused: mem_limit_mb (%lu MiB) reached",
+			  size >> 10, nm_os_mem_limit >> 20);
+		return NULL;
+	}
+	/* Sizes come from requests: fail instead of dumping a stack. */
+	p = __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NORETRY |
+		      __GFP_NOWARN);
+	if (!p) {
+		atomic64_sub(charged, &nm_os_region_bytes);
+		return NULL;
+	}
+	atomic_long_inc(&nm_os_allocs);
 	return p;
 }
 
-void nm_os_region_free(void *p)
+void nm_os_region_free(void *p, size_t size)
 {
 	if (!p)
 		return;
+	atomic64_sub(PAGE_ALIGN(size), &nm_os_region_bytes);
 	atomic_long_dec(&nm_os_allocs);
 	/* Pages still mapped by a process stay alive until it unmaps them. */
 	vfree(p);

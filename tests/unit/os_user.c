@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "os_user.h"
+#include "core/nm_port.h"
+#include "core/vale.h"
 
 static long live_allocs;
 static long alloc_budget = -1;	/* successes left before failing; -1 = never fail */
@@ -113,8 +115,9 @@ void *nm_os_region_alloc(size_t size)
 	return p;
 }
 
-void nm_os_region_free(void *p)
+void nm_os_region_free(void *p, size_t size)
 {
+	(void)size;
 	nm_os_free(p);
 }
 
@@ -139,9 +142,75 @@ unsigned int nm_os_ncpus(void)
 	return 2;
 }
 
+
+
+/*
+ * A table standing in for network devices: persistent ports made by
+ * VALE_NEWIF are found by name like the Linux glue finds them.
+ */
+#define OS_USER_NDEV 16
+static struct {
+	char name[16];
+	struct nm_port *port;
+} os_user_dev[OS_USER_NDEV];
+
+static int os_user_dev_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < OS_USER_NDEV; i++)
+		if (os_user_dev[i].port && !strcmp(os_user_dev[i].name, name))
+			return i;
+	return -1;
+}
+
+int nm_os_persist_create(const char *name, struct nmreq_vale_newif *req)
+{
+	int i, err;
+
+	if (os_user_dev_find(name) >= 0)
+		return -EEXIST;
+	for (i = 0; i < OS_USER_NDEV && os_user_dev[i].port; i++)
+		;
+	if (i == OS_USER_NDEV)
+		return -ENOMEM;
+	err = vale_persist_new(name, req, &os_user_dev[i].port);
+	if (!err)
+		snprintf(os_user_dev[i].name, sizeof(os_user_dev[i].name), "%s", name);
+	return err;
+}
+
+int nm_os_persist_delete(const char *name)
+{
+	int i = os_user_dev_find(name);
+	struct nm_port *p;
+
+	if (i < 0)
+		return -ENXIO;
+	p = os_user_dev[i].port;
+	if (vale_persist_busy(p) || p->refcnt > 1)
+		return -EBUSY;
+	os_user_dev[i].port = NULL;
+	nm_port_put(p);
+	return 0;
+}
+
 int nm_os_netdev_port(const char *name, struct nm_port **pp)
 {
+	int i = os_user_dev_find(name);
+
+	if (i < 0)
+		return -ENXIO;
+	*pp = nm_port_get(os_user_dev[i].port);
+	return 0;
+}
+
+int nm_os_persist_create_auto(const char *name)
+{
 	(void)name;
-	(void)pp;
-	return -ENXIO;
+	return -ENXIO;	/* no devices to stand in for here */
+}
+
+void nm_os_persist_reap_auto(void)
+{
 }

@@ -279,6 +279,19 @@ int main(int argc, char **argv)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	}
+	/* Persistent ports the fuzzer made outlive it by design: remove them. */
+	fds[0] = open("/dev/netmap", O_RDWR);
+	for (i = 0; fds[0] >= 0 && i < (long)(sizeof(names) / sizeof(names[0])); i++) {
+		struct nmreq_header h;
+
+		memset(&h, 0, sizeof(h));
+		h.nr_version = NETMAP_API;
+		h.nr_reqtype = NETMAP_REQ_VALE_DELIF;
+		snprintf(h.nr_name, sizeof(h.nr_name), "%s", names[i]);
+		ioctl(fds[0], NIOCCTRL, &h);
+	}
+	if (fds[0] >= 0)
+		close(fds[0]);
 	printf("# %ld control requests succeeded, %ld of them registrations\n",
 	       succeeded, bound);
 	/* A fuzzer whose requests all bounce off the header checks proves little. */

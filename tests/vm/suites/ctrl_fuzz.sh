@@ -3,6 +3,7 @@
 # each by default; FUZZ=N on make check-vm for more). The kernel must not warn,
 # the module must hold no more objects afterwards than before, and unload.
 # timeout: 600
+# mem: 1024
 
 n=${NM_FUZZ:-100000}
 t "insmod netmap.ko" load_netmap
