@@ -55,6 +55,9 @@
 /* Path of the character device. */
 #define NETMAP_DEVICE_NAME	"/dev/netmap"
 
+/* Prefix of VALE switch names, as applications spell it. */
+#define NM_BDG_NAME		"vale"
+
 /* Port name length in the new-style requests, and request size cap. */
 #define NETMAP_REQ_IFNAMSIZ	64
 #define NETMAP_REQ_MAXSIZE	4096
