@@ -33,6 +33,7 @@ LIB_SRCS  :=
 USER_BINS :=
 -include lib/lib.mk
 -include $(wildcard tools/*.mk)
+-include bench/bench.mk
 
 .PHONY: all module userspace unit check check-unit check-vm check-selftest deps demo \
 	demo-run sandbox clean distclean

@@ -115,6 +115,9 @@ int nm_os_persist_create_auto(const char *name);
 /* Destroy every such parent no longer used by anything. */
 void nm_os_persist_reap_auto(void);
 
+/* Let others run while waiting for a ring another thread is syncing. */
+void nm_os_yield(void);
+
 /* Number of online CPUs (polling request validation). */
 unsigned int nm_os_ncpus(void);
 

@@ -6,6 +6,7 @@
 #include "nm_bind.h"
 #include "nm_null.h"
 #include "nm_pipe.h"
+#include "nm_monitor.h"
 #include "vale.h"
 
 int nm_port_lookup(const char *name, struct nmreq_register *reg, bool create,
@@ -13,9 +14,8 @@ int nm_port_lookup(const char *name, struct nmreq_register *reg, bool create,
 {
 	if (reg->nr_mode == NR_REG_NULL)
 		return create ? nm_null_port_create(name, reg, pp) : -EINVAL;
-	/* Monitors are not available yet. */
 	if (reg->nr_flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
-		return -EOPNOTSUPP;
+		return create ? nm_monitor_create(name, reg, pp) : -EINVAL;
 	if (strchr(name, '{') || strchr(name, '}'))
 		return nm_pipe_lookup(name, reg, create, pp);
 	if (vale_name_is_vale(name))
@@ -288,14 +288,21 @@ static bool nm_bind_sync_one(struct nm_port *p, struct nm_kring *k, int dir)
 		if (nm_txsync_prologue(k) >= k->num_slots) {
 			nm_ring_reinit(k);
 			ok = false;
-		} else if (p->ops->txsync(k) == 0) {
-			nm_sync_finalize(k);
+		} else {
+			/* Monitors copy before the port may swap buffers away. */
+			if (nm_unlikely(k->nmon))
+				nm_monitor_tx(k);
+			if (p->ops->txsync(k) == 0)
+				nm_sync_finalize(k);
 		}
 	} else {
 		if (nm_rxsync_prologue(k) >= k->num_slots) {
 			nm_ring_reinit(k);
 			ok = false;
 		}
+		/* ...and see arrivals before their slots are released. */
+		if (nm_unlikely(k->nmon))
+			nm_monitor_rx(k);
 		if (p->ops->rxsync(k) == 0)
 			nm_sync_finalize(k);
 		nm_bind_timestamp(k);

@@ -17,6 +17,8 @@
 #define NM_TX	0
 #define NM_RX	1
 
+#define NM_MAX_MONITORS	4	/* per ring */
+
 struct nm_port;
 struct nm_kring;
 
@@ -57,6 +59,11 @@ struct nm_kring {
 	struct nm_kring_stats stats;
 	void *scratch;			/* per-ring work area of the port type */
 	struct nm_kring *peer;		/* pipes: the other end's ring */
+
+	/* Copy monitors watching this ring (nm_monitor.c). */
+	uint8_t nmon;
+	uint32_t mon_pos;		/* first slot not yet shown to them */
+	struct nm_kring *mon[NM_MAX_MONITORS];
 };
 
 struct nm_port_ops {
@@ -80,6 +87,7 @@ struct nm_port_ops {
 #define NM_PORT_VALE		0x0001	/* an ephemeral or persistent switch port */
 #define NM_PORT_NULL		0x0002
 #define NM_PORT_PIPE		0x0004
+#define NM_PORT_MONITOR		0x0008
 
 struct nm_port {
 	char name[NETMAP_REQ_IFNAMSIZ];

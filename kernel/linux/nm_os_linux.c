@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/poll.h>
 #include <linux/timekeeping.h>
@@ -139,4 +140,9 @@ void nm_os_poll_wait(void *pt, nm_waitq_t *wq)
 unsigned int nm_os_ncpus(void)
 {
 	return num_online_cpus();
+}
+
+void nm_os_yield(void)
+{
+	cond_resched();
 }

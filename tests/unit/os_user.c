@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <time.h>
 
 #include "os_user.h"
@@ -213,4 +214,9 @@ int nm_os_persist_create_auto(const char *name)
 
 void nm_os_persist_reap_auto(void)
 {
+}
+
+void nm_os_yield(void)
+{
+	sched_yield();
 }
