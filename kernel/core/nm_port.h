@@ -23,6 +23,16 @@ struct nm_port;
 struct nm_kring;
 
 /* Per-ring counters; summed per port by NETMAP_REQ_VALE_PORT_STATS. */
+/*
+ * Counter updates on the packet path. Building with -DNM_NO_STATS compiles
+ * them out, which is how the benchmark measures what they cost.
+ */
+#ifdef NM_NO_STATS
+#define NM_STAT(x)	do { } while (0)
+#else
+#define NM_STAT(x)	do { x; } while (0)
+#endif
+
 struct nm_kring_stats {
 	uint64_t pkts;
 	uint64_t bytes;

@@ -59,11 +59,11 @@ static uint32_t vale_collect(struct nm_kring *k, struct vale_scratch *sc,
 		} else {
 			f->data = (const char *)s;	/* never read: len 0 */
 			len = 0;
-			k->stats.drop_bad_slot++;
+			NM_STAT(k->stats.drop_bad_slot++);
 		}
 		if (nm_unlikely(len > bufsz)) {
 			len = 0;
-			k->stats.drop_bad_slot++;
+			NM_STAT(k->stats.drop_bad_slot++);
 		}
 		f->len = len;
 		if (flags & NS_BUF_CHANGED)
@@ -115,8 +115,8 @@ static void vale_classify(struct vale_member *src, struct nm_kring *k,
 		f->next = VALE_NIL;
 		f->vh_flags = f->vh_gso = 0;
 		if (count) {
-			k->stats.pkts++;
-			k->stats.bytes += plen;
+			NM_STAT(k->stats.pkts++);
+			NM_STAT(k->stats.bytes += plen);
 		}
 
 		/* The Ethernet header follows the virtio-net header, if any. */
@@ -145,7 +145,7 @@ static void vale_classify(struct vale_member *src, struct nm_kring *k,
 		continue;
 drop:
 		if (count)
-			k->stats.drop_bad_slot++;
+			NM_STAT(k->stats.drop_bad_slot++);
 	}
 }
 
@@ -363,8 +363,8 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		got += need;
 	}
 	if (!got) {
-		dk->stats.drop_no_room += no_room;
-		dk->stats.drop_hdr_mismatch += mismatch;
+		NM_STAT(dk->stats.drop_no_room += no_room);
+		NM_STAT(dk->stats.drop_hdr_mismatch += mismatch);
 		nm_spin_unlock(&dk->lock);
 		return;
 	}
@@ -397,11 +397,11 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		dk->lease_first = nm_next(dk->lease_first, n);
 		published = true;
 	}
-	dk->stats.pkts += pkts;
-	dk->stats.bytes += bytes;
-	dk->stats.drop_no_room += no_room;
-	dk->stats.drop_hdr_mismatch += mismatch;
-	dk->stats.drop_bad_slot += bad;
+	NM_STAT(dk->stats.pkts += pkts);
+	NM_STAT(dk->stats.bytes += bytes);
+	NM_STAT(dk->stats.drop_no_room += no_room);
+	NM_STAT(dk->stats.drop_hdr_mismatch += mismatch);
+	NM_STAT(dk->stats.drop_bad_slot += bad);
 	nm_spin_unlock(&dk->lock);
 	if (published) {
 		nm_waitq_wake(&dk->wq);
