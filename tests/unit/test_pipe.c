@@ -8,40 +8,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core_fixture.h"
-#include "core/nm_bind.h"
-#include <net/netmap_user.h>
-
-struct tport {
-	struct nm_priv priv;
-	struct nmreq_register reg;
-	struct netmap_if *nifp;
-};
+#include "tport.h"
 
 static int topen(struct tport *t, const char *name, uint32_t mode)
 {
-	struct nmreq_header h;
-	int err;
-
-	memset(t, 0, sizeof(*t));
-	memset(&h, 0, sizeof(h));
-	h.nr_version = NETMAP_API;
-	h.nr_reqtype = NETMAP_REQ_REGISTER;
-	h.nr_body = (uintptr_t)&t->reg;
-	snprintf(h.nr_name, sizeof(h.nr_name), "%s", name);
-	t->reg.nr_mode = mode;
-	t->reg.nr_tx_slots = t->reg.nr_rx_slots = 16;
-	err = nm_ctrl_request(&t->priv, &h);
-	if (!err)
-		t->nifp = NETMAP_IF(t->priv.port->mem->base, t->reg.nr_offset);
-	return err;
+	return tport_open(t, name, mode, 0, 16);
 }
 
 static void tclose(struct tport *t)
 {
-	nm_ctrl_lock();
-	nm_bind_release(&t->priv);
-	nm_ctrl_unlock();
+	tport_close(t);
 }
 
 /* Put @n slots of @len bytes on TX ring 0; the last @open ones keep MOREFRAG. */

@@ -11,52 +11,22 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core_fixture.h"
-#include "core/nm_bind.h"
-#include <net/netmap_user.h>
-
-struct tport {
-	struct nm_priv priv;
-	struct nmreq_register reg;
-	struct netmap_if *nifp;
-	uint8_t mac[6];
-};
+#include "tport.h"
 
 static int ctrl(struct nm_priv *priv, const char *name, uint16_t type,
 		void *body)
 {
-	struct nmreq_header h;
-
-	memset(&h, 0, sizeof(h));
-	h.nr_version = NETMAP_API;
-	h.nr_reqtype = type;
-	h.nr_body = (uintptr_t)body;
-	snprintf(h.nr_name, sizeof(h.nr_name), "%s", name);
-	return nm_ctrl_request(priv, &h);
+	return tport_ctrl(priv, name, type, body);
 }
 
 static int topen(struct tport *t, const char *name, uint16_t slots)
 {
-	int err;
-
-	memset(t, 0, sizeof(*t));
-	t->reg.nr_mode = NR_REG_ALL_NIC;
-	t->reg.nr_flags = NR_ACCEPT_VNET_HDR;
-	t->reg.nr_tx_slots = t->reg.nr_rx_slots = slots;
-	err = ctrl(&t->priv, name, NETMAP_REQ_REGISTER, &t->reg);
-	if (err)
-		return err;
-	t->nifp = NETMAP_IF(t->priv.port->mem->base, t->reg.nr_offset);
-	t->mac[0] = 0x02;
-	t->mac[5] = (uint8_t)(uintptr_t)t;
-	return 0;
+	return tport_open(t, name, NR_REG_ALL_NIC, NR_ACCEPT_VNET_HDR, slots);
 }
 
 static void tclose(struct tport *t)
 {
-	nm_ctrl_lock();
-	nm_bind_release(&t->priv);
-	nm_ctrl_unlock();
+	tport_close(t);
 }
 
 static void frame(uint8_t *b, const uint8_t *dst, const uint8_t *src,
