@@ -18,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/compiler.h>
 #include <linux/kernel.h>
+#include <asm/byteorder.h>
 #include <asm/page.h>
 #include "linux/nm_os_types.h"
 #else
@@ -25,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <endian.h>
 #include <stdio.h>
 #include <string.h>
 #include "nm_os_types.h"	/* tests/unit/ */
@@ -120,6 +122,13 @@ void nm_os_yield(void);
 
 /* Number of online CPUs (polling request validation). */
 unsigned int nm_os_ncpus(void);
+
+/* A little-endian 64-bit value in host order. */
+#ifdef __KERNEL__
+#define nm_le64(x)	le64_to_cpu((__force __le64)(x))
+#else
+#define nm_le64(x)	le64toh(x)
+#endif
 
 /* Copy a string into @dst of @size bytes, truncating, always terminated. */
 static inline void nm_strlcpy(char *dst, const char *src, size_t size)

@@ -64,6 +64,7 @@ struct vale_ft {
 	uint8_t nfrags;			/* on a packet's first fragment */
 	uint16_t next;			/* next packet for the same destination */
 	uint8_t vh_flags, vh_gso;	/* virtio-net header of the packet */
+	uint8_t need;			/* slots at the current destination */
 	uint32_t plen;			/* bytes of the packet, header included */
 };
 

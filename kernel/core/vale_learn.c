@@ -33,44 +33,52 @@ void vale_learn_init(struct vale_learn *t)
 		c -= a; c -= b; c ^= (b >> 15);                             \
 	} while (0)
 
-uint32_t vale_learn_hash(const uint8_t *mac)
+uint32_t vale_learn_hash48(uint64_t mac)
 {
 	uint32_t a = 0x9e3779b9, b = 0x9e3779b9, c = 0;
 
-	b += (uint32_t)mac[5] << 8;
-	b += mac[4];
-	a += (uint32_t)mac[3] << 24;
-	a += (uint32_t)mac[2] << 16;
-	a += (uint32_t)mac[1] << 8;
-	a += mac[0];
+	b += (uint32_t)(mac >> 40 & 0xff) << 8;
+	b += (uint32_t)(mac >> 32 & 0xff);
+	a += (uint32_t)(mac >> 24 & 0xff) << 24;
+	a += (uint32_t)(mac >> 16 & 0xff) << 16;
+	a += (uint32_t)(mac >> 8 & 0xff) << 8;
+	a += (uint32_t)(mac & 0xff);
 	vale_mix(a, b, c);
 	return c & (VALE_LEARN_SIZE - 1);
 }
 
-static uint64_t vale_mac48(const uint8_t *m)
+uint32_t vale_learn_hash(const uint8_t *mac)
 {
-	return (uint64_t)m[0] | (uint64_t)m[1] << 8 | (uint64_t)m[2] << 16 |
-	       (uint64_t)m[3] << 24 | (uint64_t)m[4] << 32 |
-	       (uint64_t)m[5] << 40;
+	return vale_learn_hash48(vale_mac48(mac));
+}
+
+void vale_learn_src(struct vale_learn *t, uint64_t smac, uint16_t src_port,
+		    uint64_t *last_smac)
+{
+	if (vale_mac_group(smac) || smac == *last_smac)
+		return;
+	NM_WRITE_ONCE(t->e[vale_learn_hash48(smac)],
+		      smac | (uint64_t)src_port << 48);
+	*last_smac = smac;
+}
+
+uint16_t vale_learn_dst(struct vale_learn *t, uint64_t dmac)
+{
+	uint64_t e;
+
+	if (vale_mac_group(dmac))
+		return VALE_BROADCAST;
+	e = NM_READ_ONCE(t->e[vale_learn_hash48(dmac)]);
+	if ((e & VALE_MAC_MASK) == dmac && (e >> 48) < VALE_BROADCAST)
+		return (uint16_t)(e >> 48);
+	return VALE_BROADCAST;
 }
 
 uint16_t vale_learn_fwd(struct vale_learn *t, const uint8_t *eth,
 			uint16_t src_port, uint64_t *last_smac)
 {
-	uint64_t smac = vale_mac48(eth + 6), dmac, e;
-
-	if (!(eth[6] & 1) && smac != *last_smac) {
-		NM_WRITE_ONCE(t->e[vale_learn_hash(eth + 6)],
-			      smac | (uint64_t)src_port << 48);
-		*last_smac = smac;
-	}
-	if (eth[0] & 1)
-		return VALE_BROADCAST;
-	dmac = vale_mac48(eth);
-	e = NM_READ_ONCE(t->e[vale_learn_hash(eth)]);
-	if ((e & VALE_MAC_MASK) == dmac && (e >> 48) < VALE_BROADCAST)
-		return (uint16_t)(e >> 48);
-	return VALE_BROADCAST;
+	vale_learn_src(t, vale_mac48(eth + 6), src_port, last_smac);
+	return vale_learn_dst(t, vale_mac48(eth));
 }
 
 void vale_learn_forget(struct vale_learn *t, uint16_t port)
