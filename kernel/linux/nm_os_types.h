@@ -42,7 +42,12 @@ typedef wait_queue_head_t nm_waitq_t;
 
 #define nm_waitq_init(w)	init_waitqueue_head(w)
 #define nm_waitq_destroy(w)	do { } while (0)
-#define nm_waitq_wake(w)	wake_up_interruptible_all(w)
+/* Most wake-ups find nobody asleep: skip the queue lock then. */
+static inline void nm_waitq_wake(nm_waitq_t *w)
+{
+	if (wq_has_sleeper(w))
+		wake_up_interruptible_all(w);
+}
 
 /* One bit per ring: "a sync is running", taken with trylock semantics. */
 static inline bool nm_os_busy_trylock(unsigned long *word)
