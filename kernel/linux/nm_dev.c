@@ -121,25 +121,25 @@ static int nm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	struct nm_priv *priv = file->private_data;
 	unsigned long len = vma->vm_end - vma->vm_start;
 	struct nm_port *p;
-	int err;
 
-	nm_ctrl_lock();
-	p = priv->port;
-	/* Only a bound fd has a region; the range must lie inside it. */
+	/*
+	 * No control lock here: mmap runs under mmap_lock, and a control
+	 * request may fault on user memory while holding locks of its own.
+	 * None is needed: a bound fd stays bound, with its region, until
+	 * release, which cannot run while this file is being mapped.
+	 */
+	p = NM_READ_ONCE(priv->port);
+	nm_os_rmb();
 	if (!p || !p->mem->base || !(vma->vm_flags & VM_SHARED) ||
 	    vma->vm_pgoff > (p->mem->memsize >> PAGE_SHIFT) ||
-	    len > p->mem->memsize - (vma->vm_pgoff << PAGE_SHIFT)) {
-		nm_ctrl_unlock();
+	    len > p->mem->memsize - (vma->vm_pgoff << PAGE_SHIFT))
 		return -EINVAL;
-	}
 	/*
 	 * The pages are inserted now and hold their own references, so the
 	 * mapping stays valid even after the port and its region are gone.
 	 */
-	err = nm_dev_map_region(vma, p->mem->base + (vma->vm_pgoff << PAGE_SHIFT),
-				len);
-	nm_ctrl_unlock();
-	return err;
+	return nm_dev_map_region(vma, p->mem->base + (vma->vm_pgoff << PAGE_SHIFT),
+				 len);
 }
 
 static __poll_t nm_dev_poll(struct file *file, poll_table *wait)
