@@ -15,7 +15,7 @@ diag() {
 }
 
 t() {
-	_name=$1
+	local _name=$1 _rc
 	shift
 	if "$@" > /tmp/t.out 2>&1; then
 		echo "ok - $_name" | tee $NM_TAP
@@ -29,7 +29,7 @@ t() {
 
 # Negated check: CMD must fail.
 t_fails() {
-	_name=$1
+	local _name=$1
 	shift
 	if "$@" > /tmp/t.out 2>&1; then
 		echo "not ok - $_name" | tee $NM_TAP
@@ -41,7 +41,7 @@ t_fails() {
 }
 
 tap() {
-	_rc=0
+	local _rc=0
 	"$@" > /tmp/tap.out 2>&1 || _rc=$?
 	cat /tmp/tap.out
 	grep -E '^(ok|not ok|#)' /tmp/tap.out > $NM_TAP

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,8 +209,14 @@ static void *rx_body(struct targ *t, int seq)
 		if (space < min_space)
 			PG_STORE(t->ctr.min_space, space);
 		pg_ctr_publish(t, pkts, bytes, events);
-		if (g->npackets > 0 && PG_LOAD(g->rx_total) >= g->npackets)
+		if (g->npackets > 0 && PG_LOAD(g->rx_total) >= g->npackets) {
+			/*
+			 * Hand the slots consumed last back to the port: a
+			 * pipe's sender waits for exactly those.
+			 */
+			ioctl(pfd.fd, NIOCRXSYNC, NULL);
 			break;
+		}
 	}
 	clock_gettime(CLOCK_REALTIME, &t->toc);
 out:
