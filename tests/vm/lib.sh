@@ -4,6 +4,8 @@
 #   tap CMD [ARGS...]      run a program that prints its own "ok - ..."/"not ok - ..." lines
 #   diag TEXT              a "# TEXT" line in the verdict
 #   load_netmap            insmod our module
+#   wait_for FILE REGEX    until a line of FILE matches
+#   ctr PORT FIELD         a per-port counter from vale-ctl -l
 #
 # The verdict channel is /dev/ttyS1; the host numbers the lines.
 NM_TAP=/dev/ttyS1
@@ -52,4 +54,19 @@ tap() {
 
 load_netmap() {
 	insmod $NM_KO "$@"
+}
+
+# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 30 s).
+wait_for() {
+	local _i=0
+	while ! grep -qE "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -le $((${3:-30} * 10)) ] || return 1
+		sleep 0.1
+	done
+}
+
+# ctr PORT FIELD: one per-port counter, as "vale-ctl -l PORT" prints it.
+ctr() {
+	vale-ctl -l "$1" | sed -n "s/^$2: *//p"
 }

@@ -9,16 +9,6 @@
 # switch's per-port counters (vale-ctl -l: rx_pkts, rx_bytes, tx_pkts).
 # timeout: 120
 
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 30 s).
-wait_for() {
-	_i=0
-	while ! grep -qE "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -le $((${3:-30} * 10)) ] || return 1
-		sleep 0.1
-	done
-}
-
 # rx_start NAME PORT: a pkt-gen receiver on PORT (which it creates with
 # 256-slot rings), logging to /tmp/NAME.{out,err}; returns once it is bound.
 rx_start() {
@@ -68,11 +58,6 @@ tx() {
 	_rc=$?
 	cat /tmp/tx.out
 	[ $_rc = 0 ] && grep -q "^Sent $4 packets $(($4 * 60)) bytes " /tmp/tx.out
-}
-
-# ctr PORT FIELD: one counter of a port from vale-ctl -l PORT.
-ctr() {
-	vale-ctl -l "$1" | sed -n "s/^$2: *//p"
 }
 
 # ctrs_are FIELD PORT=VALUE...: each port's counter FIELD has that value.

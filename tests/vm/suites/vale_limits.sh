@@ -13,16 +13,6 @@
 
 P=/sys/module/netmap/parameters
 
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 30 s).
-wait_for() {
-	_i=0
-	while ! grep -qE "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -le $((${3:-30} * 10)) ] || return 1
-		sleep 0.1
-	done
-}
-
 t "insmod netmap.ko" load_netmap
 t "max_bridges is 64 by default" sh -c "[ \"\$(cat $P/max_bridges)\" = 64 ]"
 before=$(cat $P/live_allocs)

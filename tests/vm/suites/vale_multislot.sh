@@ -11,16 +11,6 @@
 # a pipe has flow control, so bursts there are larger than its ring.
 # timeout: 120
 
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 30 s).
-wait_for() {
-	_i=0
-	while ! grep -qE "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -le $((${3:-30} * 10)) ] || return 1
-		sleep 0.1
-	done
-}
-
 # Packets a receiver has counted so far (sum of its periodic reports).
 rx_sofar() {
 	sed -n 's/.*main_thread.* (\([0-9]*\) pkts .*/\1/p' /tmp/$1.rxerr |
@@ -95,10 +85,6 @@ morefrag_are() {
 	echo "slots: '$_got'"
 	echo "want:  '$2'"
 	[ "$_got" = "$2" ]
-}
-
-ctr() {
-	vale-ctl -l "$1" | sed -n "s/^$2: *//p"
 }
 
 # ctrs_are PORT FIELD=VALUE...: counters of one port.

@@ -9,16 +9,6 @@
 # at -n N and a sender of N frames on the other end both finish.
 # timeout: 150
 
-# wait_for FILE REGEX [SECONDS]: until a line of FILE matches (default 30 s).
-wait_for() {
-	_i=0
-	while ! grep -qE "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ $_i -le $((${3:-30} * 10)) ] || return 1
-		sleep 0.1
-	done
-}
-
 # Packets a receiver has counted so far (sum of its periodic reports).
 rx_sofar() {
 	sed -n 's/.*main_thread.* (\([0-9]*\) pkts .*/\1/p' /tmp/$1.rxerr |
