@@ -3,7 +3,7 @@
  * nm_vale_io - VALE ports through the real /dev/netmap: mmap layout as the
  * ABI describes it, frames between processes with poll() wake-ups, the
  * legacy nm_open API, mmap bounds, and NIOCREGIF on a bound fd.
- * usage: nm_vale_io [GROUP]   (layout | poll | legacy | mmap; default all)
+ * usage: nm_vale_io [GROUP]   (layout | poll | legacy | mmap | monitor; default all)
  */
 #define NETMAP_WITH_LIBS
 #include <errno.h>
@@ -258,6 +258,80 @@ static void group_mmap(void)
 	port_close(&p);
 }
 
+/* Queue @n broadcast frames on TX ring 0 of @p and sync. */
+static void send_frames(struct port *p, int n)
+{
+	struct netmap_ring *t = NETMAP_TXRING(p->nifp, 0);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct netmap_slot *s = &t->slot[t->head];
+		unsigned char *b = (unsigned char *)NETMAP_BUF(t, s->buf_idx);
+
+		memset(b, 0xff, 6);
+		memcpy(b + 6, "\x02\x00\x00\x00\x00\x07", 6);
+		b[12] = 0x08;
+		b[13] = 0;
+		b[14] = (unsigned char)i;
+		s->len = 60;
+		t->head = t->cur = nm_ring_next(t, t->head);
+	}
+	ioctl(p->fd, NIOCTXSYNC, NULL);
+}
+
+/* Frames waiting on RX ring 0 after a sync, and how many carry @flag. */
+static int rx_waiting(struct port *p, uint16_t flag, int *flagged)
+{
+	struct netmap_ring *r = NETMAP_RXRING(p->nifp, 0);
+	uint32_t i;
+	int n = 0;
+
+	ioctl(p->fd, NIOCRXSYNC, NULL);
+	*flagged = 0;
+	for (i = r->head; i != r->tail; i = nm_ring_next(r, i)) {
+		n++;
+		*flagged += !!(r->slot[i].flags & flag);
+	}
+	return n;
+}
+
+static void group_monitor(void)
+{
+	struct port a, b, mt, mr, mz;
+	int n, f;
+
+	if (port_open(&a, "vale4:a", NR_REG_ALL_NIC, 0) ||
+	    port_open(&b, "vale4:b", NR_REG_ALL_NIC, 0)) {
+		tap_check(0, "monitor: open vale4:a and vale4:b");
+		return;
+	}
+	tap_check(port_open(&mt, "vale4:a", NR_REG_ALL_NIC, NR_MONITOR_TX) == 0,
+		  "monitor: open a TX copy monitor of vale4:a");
+	tap_check(port_open(&mr, "vale4:b", NR_REG_ALL_NIC, NR_MONITOR_RX) == 0,
+		  "monitor: open an RX copy monitor of vale4:b");
+	tap_check(port_open(&mz, "vale4:a", NR_REG_ALL_NIC, NR_ZCOPY_MON) == 0 &&
+		  mz.reg.nr_mem_id == a.reg.nr_mem_id,
+		  "monitor: a /z monitor shares vale4:a's memory");
+	send_frames(&a, 100);
+	n = rx_waiting(&mt, NS_TXMON, &f);
+	tap_check(n == 100 && f == 100,
+		  "monitor: the TX monitor got 100 copies flagged NS_TXMON (%d, %d)", n, f);
+	n = rx_waiting(&mz, NS_TXMON, &f);
+	tap_check(n == 100, "monitor: the /z monitor got 100 copies (%d)", n);
+	n = rx_waiting(&b, 0, &f);
+	tap_check(n == 100, "monitor: the receiver got 100 frames (%d)", n);
+	n = rx_waiting(&mr, NS_TXMON, &f);
+	tap_check(n == 100 && f == 0,
+		  "monitor: the RX monitor of the receiver got 100 copies (%d, %d)", n, f);
+	port_close(&mz);
+	port_close(&mr);
+	port_close(&mt);
+	port_close(&b);
+	port_close(&a);
+	tap_check(port_open(&mt, "vale4:a", NR_REG_ALL_NIC, NR_MONITOR_TX) != 0,
+		  "monitor: a port not in use cannot be monitored");
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc > 1 ? argv[1] : "";
@@ -270,5 +344,7 @@ int main(int argc, char **argv)
 		group_legacy();
 	if (!*g || !strcmp(g, "mmap"))
 		group_mmap();
+	if (!*g || !strcmp(g, "monitor"))
+		group_monitor();
 	return tap_exit();
 }
