@@ -26,6 +26,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS))
 PROG_SRCS := $(wildcard tests/vm/progs/*.c)
 PROG_BINS := $(patsubst tests/vm/progs/%.c,build/vm/progs/%,$(PROG_SRCS))
 
+# Fragments below define rules of their own; "make" alone still means "all".
+.DEFAULT_GOAL := all
+
 # Userspace components add themselves through these fragments: each may append to
 # LIB_SRCS (libnetmap sources, also linked into unit tests), USER_BINS (programs for
 # the host, build/bin/) and PROG_BINS (static programs for the test guest).

@@ -11,6 +11,17 @@
 NM_TAP=/dev/ttyS1
 NM_KO=/netmap/netmap.ko
 
+# Programs a suite carries in ("# bins:") win over busybox applets of the
+# same name, which busybox sh would otherwise run instead.
+if [ -f /etc/bins ]; then
+	while read -r _b _p; do
+		case $_b in
+		*[!A-Za-z0-9_]*) ;;
+		*) eval "$_b() { $_p \"\$@\"; }" ;;
+		esac
+	done < /etc/bins
+fi
+
 diag() {
 	echo "# $*"
 	echo "# $*" > $NM_TAP

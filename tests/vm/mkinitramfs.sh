@@ -52,8 +52,10 @@ for b in ${NM_BINS:-}; do
 		mkdir -p "$t$(dirname "$f")"
 		cp -L "$f" "$t$f"
 	done
-	# The real binary wins over a busybox applet of the same name.
 	ln -sf "$(readlink -f "$p")" "$t/bin/$(basename "$p")"
+	# busybox sh runs its own applet before searching PATH, whatever /bin
+	# holds: lib.sh turns this list into functions so the real one wins.
+	echo "$(basename "$p") $(readlink -f "$p")" >> "$t/etc/bins"
 done
 
 (cd "$t" && find . -print0 | cpio --null -o -H newc --quiet) > "$out.tmp"

@@ -1,0 +1,162 @@
+#!/bin/bash
+# bench/run.sh - run the benchmarks and print the ratios (bench/README.md).
+#
+# usage: bench/run.sh          (from the top directory; `make bench` calls it)
+# env:   KSERIES       kernel series of the guest, 6.1 (default) or 6.12
+#        BENCH_PARTS   which parts, any of "a b c" (default all three)
+#        BENCH_SECS    steady seconds per guest measurement (default 4)
+#        BENCH_ROUNDS  VALE/bridge alternations in (a) (default 3)
+#        BENCH_PORTS   port counts for (b) and (c) (default "2 16 252")
+#        BENCH_CORE_SECS  seconds per userspace measurement (default 2)
+#
+# Everything a run produces goes to build/bench/<kver>/: core.txt (part b),
+# guest.tap (parts a and c, with the harness's console and kernel logs next
+# to it), results.txt (the tables printed at the end).
+# Exit status: 0 when every figure was measured, 1 otherwise.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+kseries=${KSERIES:-6.1}
+parts=${BENCH_PARTS:-a b c}
+secs=${BENCH_SECS:-4}
+rounds=${BENCH_ROUNDS:-3}
+ports=${BENCH_PORTS:-2 16 252}
+core_secs=${BENCH_CORE_SECS:-2}
+
+kver=$(cat "build/kernels/series-$kseries" 2>/dev/null) || {
+	echo "bench: no kernel for series $kseries (run 'make deps')" >&2
+	exit 1
+}
+out=build/bench/$kver
+progs=build/bench/progs
+mkdir -p "$out"
+rm -f "$out/core.txt" "$out/guest.tap" "$out/results.txt"
+has() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
+failed=0
+
+# Guest programs: the project's (pkt-gen, vale-ctl, ...) plus ours.
+rm -rf "$progs" && mkdir -p "$progs"
+cp -a build/vm/progs/. "$progs/"
+cp build/bench/afpkt build/bench/nmlearn "$progs/"
+install -m 0644 bench/vm/bench-lib "$progs/bench-lib"
+build/bench/corebench -M 252 > "$progs/bench-macs.txt" || exit 1
+
+start=$(date +%s)
+if has b; then
+	echo "bench (b): forwarding core in userspace, ${core_secs} s per figure..." >&2
+	build/bench/corebench -t "$core_secs" -r 3 -N "$ports" > "$out/core.txt" \
+		2> "$out/core.log" || failed=1
+	cat "$out/core.log" >&2
+	# Counters on vs off, alternating, for what the per-port counters cost.
+	for i in 1 2 3; do
+		build/bench/corebench -t "$core_secs" -r 1 -N "" 2>/dev/null |
+			sed -n "s/^BENCH core\.\([0-9]*\)\.vale_mpps /BENCH stats_on.\1.$i /p"
+		build/bench/corebench-nostats -t "$core_secs" -r 1 -N "" 2>/dev/null |
+			sed -n "s/^BENCH core\.\([0-9]*\)\.vale_mpps /BENCH stats_off.\1.$i /p"
+	done >> "$out/core.txt"
+fi
+
+suites=()
+has a && suites+=(-s bridge_vs_vale)
+has c && suites+=(-s vale_ports)
+if [ ${#suites[@]} -gt 0 ]; then
+	echo "bench (a/c): guest runs on $kver (logs in $out)..." >&2
+	# idle=poll: an idle vCPU spins instead of halting, so that waking a
+	# receiver under TCG costs a flag write, not a host thread wake-up.
+	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,}" \
+	NM_PROGS="$top/$progs" \
+		tests/vm/run.sh -k "$kseries" -d bench/vm "${suites[@]}" -o "$out" \
+		> "$out/guest.tap" 2>&1 || failed=1
+	grep -E '^not ok' "$out/guest.tap" >&2
+	grep -vE '^(ok|not ok|# BENCH)' "$out/guest.tap" | grep -v '^# *BENCH' >&2
+fi
+
+# key -> value, from both sources.
+declare -A V
+while read -r _ k v; do V[$k]=$v; done < <(
+	{ cat "$out/core.txt" 2>/dev/null
+	  sed -n 's/^# BENCH /BENCH /p' "$out/guest.tap" 2>/dev/null; } | grep '^BENCH ')
+
+get() {	# get KEY: the value, or "" when missing or zero
+	local v=${V[$1]:-}
+	case $v in ''|0|0.0|0.00|0.000) echo "" ;; *) echo "$v" ;; esac
+}
+
+# Every figure the tables need; a missing one fails the run.
+need=()
+has b && for len in 60 1514; do need+=(core.$len.vale_mpps core.$len.memcpy_mpps); done
+has b && for n in $ports; do need+=(scale.$n.fanout_mpps scale.$n.pairs_mpps); done
+has a && for len in 60 1514; do need+=(vale.$len.pps bridge.$len.pps); done
+has c && for n in $ports; do need+=(ports.$n.pps); done
+for k in "${need[@]}"; do
+	if [ -z "$(get "$k")" ]; then
+		echo "bench: no measurement for $k" >&2
+		failed=1
+	fi
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+pct() {	# pct P "n n n": P-th percentile of the numbers
+	echo "$2" | tr ' ' '\n' | awk 'NF' | sort -n | awk -v p="$1" '{ a[NR] = $1 }
+		END { if (NR == 0) { print ""; exit }; i = int(p / 100 * (NR - 1) + 1.5); if (i > NR) i = NR; print a[i] }'
+}
+num() { [ -n "$1" ] && printf "%.0f" "$1" || printf -- "-"; }
+
+{
+if has b; then
+	echo
+	echo "(b) forwarding core, userspace, one core: VALE a->b (512 frames per TX sync) vs memcpy of the same bytes"
+	printf "%-6s %12s %14s %12s\n" size "VALE Mpps" "memcpy Mpps" "VALE/memcpy"
+	for len in 60 1514; do
+		v=$(get core.$len.vale_mpps) m=$(get core.$len.memcpy_mpps)
+		printf "%-6s %12s %14s %12s\n" "$len" "${v:--}" "${m:--}" "$(ratio "$v" "$m")"
+	done
+	echo
+	echo "(b) cost of the per-port counters: best of 3 alternating runs, counters on vs compiled out"
+	printf "%-6s %12s %12s %10s\n" size "on Mpps" "off Mpps" "on/off"
+	for len in 60 1514; do
+		on=$(for i in 1 2 3; do get stats_on.$len.$i; done | sort -g | tail -1)
+		off=$(for i in 1 2 3; do get stats_off.$len.$i; done | sort -g | tail -1)
+		printf "%-6s %12s %12s %10s\n" "$len" "${on:--}" "${off:--}" "$(ratio "$on" "$off")"
+	done
+	echo
+	echo "(b) port count, 60 B learned unicast, 256-slot rings, 255 frames per TX sync"
+	printf "%-6s %14s %8s %12s %8s\n" ports "fan-out Mpps" "rel" "pairs Mpps" "rel"
+	for n in $ports; do
+		printf "%-6s %14s %8s %12s %8s\n" "$n" "$(get scale.$n.fanout_mpps)" \
+			"$(get scale.$n.fanout_rel)" "$(get scale.$n.pairs_mpps)" "$(get scale.$n.pairs_rel)"
+	done
+fi
+if has a; then
+	echo
+	echo "(a) guest ($kver, TCG, 2 vCPUs): VALE pkt-gen tx->rx vs Linux bridge + veth + AF_PACKET" \
+		"(netns: ${V[bridge.netns]:-?}); receiver pps, median [p90] of per-second reports"
+	printf "%-6s %18s %18s %14s %10s %14s\n" size "VALE pps" "bridge pps" "VALE/bridge" "[p90]" "VALE tx pps"
+	for len in 60 1514; do
+		v=$(get vale.$len.pps) b=$(get bridge.$len.pps)
+		vp=$(pct 90 "${V[vale.$len.samples]:-}") bp=$(pct 90 "${V[bridge.$len.samples]:-}")
+		printf "%-6s %18s %18s %14s %10s %14s\n" "$len" "$(num "$v") [$(num "$vp")]" \
+			"$(num "$b") [$(num "$bp")]" "$(ratio "$v" "$b")" "[$(ratio "$vp" "$bp")]" \
+			"$(num "${V[vale_tx.$len.pps]:-}")"
+	done
+fi
+if has c; then
+	echo
+	echo "(c) guest: VALE pkt-gen pairs on one switch, 60 B, senders on CPU 0, receivers on CPU 1;" \
+		"frames delivered per second"
+	printf "%-6s %12s %8s %16s\n" ports "pps" "rel" "dropped pps"
+	base=$(get ports.${ports%% *}.pps)
+	for n in $ports; do
+		p=$(get ports.$n.pps)
+		printf "%-6s %12s %8s %16s\n" "$n" "$(num "$p")" "$(ratio "$p" "$base")" \
+			"$(num "${V[ports.$n.drop_pps]:-}")"
+	done
+fi
+echo
+echo "($(($(date +%s) - start)) s; logs in $out)"
+} | tee "$out/results.txt"
+
+if [ "$failed" != 0 ]; then
+	echo "bench: some figures could not be measured (see above and $out)" >&2
+	exit 1
+fi
