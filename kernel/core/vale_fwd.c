@@ -56,6 +56,8 @@ static uint32_t vale_collect(struct nm_kring *k, struct vale_scratch *sc,
 			f->uaddr = NM_READ_ONCE(s->ptr);
 		} else if (nm_likely(nm_mem_buf_valid(mem, idx))) {
 			f->data = nm_mem_buf(mem, idx);
+			/* Classification reads the header soon: start the miss now. */
+			__builtin_prefetch(f->data);
 		} else {
 			f->data = (const char *)s;	/* never read: len 0 */
 			len = 0;
@@ -173,6 +175,7 @@ drop:
 		bad++;
 	}
 	/* Counted once a batch, and once per packet for multi-switch ports. */
+	(void)k;	/* unused when counters are compiled out */
 	if (count) {
 		NM_STAT(k->stats.pkts += pkts);
 		NM_STAT(k->stats.bytes += bytes);
@@ -432,9 +435,19 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		need = sc->ft[i].need;
 		if (!need)
 			continue;
-		/* Start fetching the next packet while this one is copied. */
+		/*
+		 * Start fetching the next packet, and the buffer it will land
+		 * in, while this one is copied.
+		 */
 		if (w.u != VALE_NIL && sc->ft[w.u].data)
 			__builtin_prefetch(sc->ft[w.u].data);
+		{
+			uint32_t nj = j + need < n ? j + need : j + need - n;
+			uint32_t nidx = dk->ring->slot[nj].buf_idx;
+
+			if (nm_likely(nm_mem_buf_valid(dp->mem, nidx)))
+				__builtin_prefetch(nm_mem_buf(dp->mem, nidx), 1);
+		}
 		bytes += vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad);
 		pkts++;
 		j += need;
