@@ -27,6 +27,23 @@ static void *pp_fail(struct targ *t)
 	return NULL;
 }
 
+/* What ping and pong both need: one thread, a TX and an RX ring, its CPU. */
+static int pp_prologue(struct targ *t, const char *what)
+{
+	struct nmport_d *d = t->nmd;
+
+	if (t->g->nthreads > 1) {
+		PG_D("%s works with 1 thread only", what);
+		return -1;
+	}
+	if (d->last_tx_ring < d->first_tx_ring ||
+	    d->last_rx_ring < d->first_rx_ring) {
+		PG_D("%s needs a TX and an RX ring", what);
+		return -1;
+	}
+	return pg_setaffinity(t) < 0 ? -1 : 0;
+}
+
 /* Print one window of RTT samples and fold it into the totals. */
 struct rtt_stats {
 	uint64_t	count, sum, min;	/* current window */
@@ -88,16 +105,7 @@ void *ping_body(void *data)
 	struct netmap_ring *ring;
 	unsigned int i;
 
-	if (g->nthreads > 1) {
-		PG_D("can only ping with 1 thread");
-		return pp_fail(t);
-	}
-	if (d->last_tx_ring < d->first_tx_ring ||
-	    d->last_rx_ring < d->first_rx_ring) {
-		PG_D("ping needs a TX and an RX ring");
-		return pp_fail(t);
-	}
-	if (pg_setaffinity(t) < 0)
+	if (pp_prologue(t, "ping") < 0)
 		return pp_fail(t);
 
 	memset(&r, 0, sizeof(r));
@@ -225,16 +233,7 @@ void *pong_body(void *data)
 	uint64_t sent = 0, bytes = 0, events = 0, n = g->npackets;
 	unsigned int i;
 
-	if (g->nthreads > 1) {
-		PG_D("can only reply ping with 1 thread");
-		return pp_fail(t);
-	}
-	if (d->last_tx_ring < d->first_tx_ring ||
-	    d->last_rx_ring < d->first_rx_ring) {
-		PG_D("pong needs a TX and an RX ring");
-		return pp_fail(t);
-	}
-	if (pg_setaffinity(t) < 0)
+	if (pp_prologue(t, "pong") < 0)
 		return pp_fail(t);
 	clock_gettime(CLOCK_REALTIME, &t->tic);
 
