@@ -117,6 +117,15 @@ int nm_os_persist_create_auto(const char *name);
 /* Destroy every such parent no longer used by anything. */
 void nm_os_persist_reap_auto(void);
 
+/*
+ * Network namespaces: VALE switches are per namespace. The current one is
+ * compared by address; a switch holds a reference on its namespace while
+ * it has ports.
+ */
+void *nm_os_netns_cur(void);
+void *nm_os_netns_get(void);
+void nm_os_netns_put(void *ns);
+
 /* Let others run while waiting for a ring another thread is syncing. */
 void nm_os_yield(void);
 

@@ -85,6 +85,7 @@ static struct vale_bridge *vale_find_bridge(const char *name, int blen,
 					    bool create, int *err)
 {
 	struct vale_bridge *free_b = NULL;
+	void *ns = nm_os_netns_cur();
 	unsigned int i;
 
 	for (i = 0; i < vale_nbridges; i++) {
@@ -95,7 +96,8 @@ static struct vale_bridge *vale_find_bridge(const char *name, int blen,
 				free_b = b;
 			continue;
 		}
-		if (b->namelen == blen && !strncmp(b->name, name, blen))
+		/* Same name in another network namespace: another switch. */
+		if (b->ns == ns && b->namelen == blen && !strncmp(b->name, name, blen))
 			return b;
 	}
 	if (!create) {
@@ -112,9 +114,20 @@ static struct vale_bridge *vale_find_bridge(const char *name, int blen,
 	free_b->name[blen] = '\0';
 	free_b->namelen = blen;
 	free_b->used = true;
+	free_b->ns = nm_os_netns_get();
 	free_b->nactive = 0;
 	vale_learn_init(&free_b->learn);
 	return free_b;
+}
+
+/* A switch without ports ceases to exist. */
+static void vale_bridge_put_if_empty(struct vale_bridge *b)
+{
+	if (!b->used || b->nactive)
+		return;
+	b->used = false;
+	nm_os_netns_put(b->ns);
+	b->ns = NULL;
 }
 
 /* The member of @b whose port name is the part of @name after ':'. */
@@ -185,8 +198,7 @@ static void vale_leave(struct vale_port *vp, uint8_t mi)
 	vp->nm--;
 	memset(&vp->m[vp->nm], 0, sizeof(vp->m[0]));
 	nm_rwsem_write_unlock(&b->lock);
-	if (b->nactive == 0)
-		b->used = false;
+	vale_bridge_put_if_empty(b);
 }
 
 static bool vale_bridge_full(const struct vale_bridge *b)
@@ -298,8 +310,7 @@ int vale_port_lookup(const char *name, struct nmreq_register *reg,
 	*pp = &vp->up;
 	return 0;
 out_unused:
-	if (b->nactive == 0)
-		b->used = false;
+	vale_bridge_put_if_empty(b);
 	return err;
 }
 
@@ -397,7 +408,7 @@ int vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *req)
 	for (bi = req->nr_bridge_idx; bi < vale_nbridges; bi++, pi = 0) {
 		struct vale_bridge *b = &vale_bridges[bi];
 
-		if (!b->used)
+		if (!b->used || b->ns != nm_os_netns_cur())
 			continue;
 		for (; pi < VALE_MAXPORTS; pi++) {
 			struct vale_port *vp = b->ports[pi];
@@ -542,8 +553,7 @@ int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 		return err;
 	}
 	if (vale_bridge_full(b)) {
-		if (b->nactive == 0)
-			b->used = false;
+		vale_bridge_put_if_empty(b);
 		nm_port_put(p);
 		return -ENOMEM;
 	}

@@ -18,6 +18,7 @@ struct vale_bridge {
 	uint16_t namelen;
 	uint16_t idx;
 	bool used;
+	void *ns;			/* network namespace, referenced while used */
 	nm_rwsem_t lock;		/* ports[], active[], rx_on of ports */
 	uint16_t nactive;
 	uint16_t active[VALE_MAXPORTS];	/* indices of ports in use */

@@ -204,3 +204,19 @@ void nm_netdev_fini(void)
 		nm_persist_destroy(np);
 	nm_ctrl_unlock();
 }
+
+void *nm_os_netns_cur(void)
+{
+	return nm_netdev_ns();
+}
+
+void *nm_os_netns_get(void)
+{
+	return get_net(nm_netdev_ns());
+}
+
+void nm_os_netns_put(void *ns)
+{
+	if (ns)
+		put_net(ns);
+}

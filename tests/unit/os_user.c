@@ -220,3 +220,21 @@ void nm_os_yield(void)
 {
 	sched_yield();
 }
+
+/* One namespace in userspace: any fixed non-NULL address. */
+static int os_user_netns;
+
+void *nm_os_netns_cur(void)
+{
+	return &os_user_netns;
+}
+
+void *nm_os_netns_get(void)
+{
+	return &os_user_netns;
+}
+
+void nm_os_netns_put(void *ns)
+{
+	(void)ns;
+}
