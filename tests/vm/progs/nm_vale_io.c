@@ -20,6 +20,7 @@
 
 #include <net/netmap_user.h>
 
+#include "nmreg.h"
 #include "tap.h"
 
 struct port {
@@ -32,31 +33,14 @@ struct port {
 static int port_open(struct port *p, const char *name, uint32_t mode,
 		     uint64_t flags)
 {
-	struct nmreq_header h;
-
 	memset(p, 0, sizeof(*p));
-	p->fd = open("/dev/netmap", O_RDWR);
-	if (p->fd < 0)
-		return -1;
-	memset(&h, 0, sizeof(h));
-	h.nr_version = NETMAP_API;
-	h.nr_reqtype = NETMAP_REQ_REGISTER;
-	h.nr_body = (uintptr_t)&p->reg;
-	snprintf(h.nr_name, sizeof(h.nr_name), "%s", name);
 	p->reg.nr_mode = mode;
 	p->reg.nr_flags = flags;
-	if (ioctl(p->fd, NIOCCTRL, &h) < 0)
-		goto fail;
-	p->mem = mmap(NULL, p->reg.nr_memsize, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, p->fd, 0);
-	if (p->mem == MAP_FAILED)
-		goto fail;
+	p->fd = nmreg_open(name, &p->reg, &p->mem);
+	if (p->fd < 0)
+		return -1;
 	p->nifp = NETMAP_IF(p->mem, p->reg.nr_offset);
 	return 0;
-fail:
-	close(p->fd);
-	p->fd = -1;
-	return -1;
 }
 
 static void port_close(struct port *p)

@@ -41,6 +41,8 @@
 
 #include <net/netmap_user.h>
 
+#include "nmreg.h"
+
 struct port {
 	int fd;
 	char name[NETMAP_REQ_IFNAMSIZ];
@@ -60,41 +62,18 @@ static void on_signal(int sig)
 static int port_open(struct port *p, const char *name, uint32_t slots,
 		     uint16_t mem_id, int map)
 {
-	struct nmreq_header h;
-	int e;
-
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	p->fd = open("/dev/netmap", O_RDWR);
-	if (p->fd < 0)
-		return -1;
-	memset(&h, 0, sizeof(h));
-	h.nr_version = NETMAP_API;
-	h.nr_reqtype = NETMAP_REQ_REGISTER;
-	h.nr_body = (uintptr_t)&p->reg;
-	snprintf(h.nr_name, sizeof(h.nr_name), "%s", name);
 	p->reg.nr_mode = NR_REG_ALL_NIC;
 	p->reg.nr_tx_slots = slots;
 	p->reg.nr_rx_slots = slots;
 	p->reg.nr_mem_id = mem_id;
-	if (ioctl(p->fd, NIOCCTRL, &h) < 0)
-		goto fail;
-	if (map) {
-		p->mem = mmap(NULL, p->reg.nr_memsize, PROT_READ | PROT_WRITE,
-			      MAP_SHARED, p->fd, 0);
-		if (p->mem == MAP_FAILED) {
-			p->mem = NULL;
-			goto fail;
-		}
+	p->fd = nmreg_open(name, &p->reg, map ? &p->mem : NULL);
+	if (p->fd < 0)
+		return -1;
+	if (map)
 		p->nifp = NETMAP_IF(p->mem, p->reg.nr_offset);
-	}
 	return 0;
-fail:
-	e = errno;
-	close(p->fd);
-	p->fd = -1;
-	errno = e;
-	return -1;
 }
 
 static void port_close(struct port *p)
