@@ -292,8 +292,12 @@ static bool nm_bind_sync_one(struct nm_port *p, struct nm_kring *k, int dir)
 			/* Monitors copy before the port may swap buffers away. */
 			if (nm_unlikely(k->nmon))
 				nm_monitor_tx(k);
-			if (p->ops->txsync(k) == 0)
+			if (p->ops->txsync(k) == 0) {
+				/* Sent buffers go to a /z monitor before the user sees them free. */
+				if (nm_unlikely(k->zmon))
+					nm_zmon_tx(k);
 				nm_sync_finalize(k);
+			}
 		}
 	} else {
 		if (nm_rxsync_prologue(k) >= k->num_slots) {
@@ -303,6 +307,9 @@ static bool nm_bind_sync_one(struct nm_port *p, struct nm_kring *k, int dir)
 		/* ...and see arrivals before their slots are released. */
 		if (nm_unlikely(k->nmon))
 			nm_monitor_rx(k);
+		/* Released buffers go to a /z monitor before the port reuses them. */
+		if (nm_unlikely(k->zmon || (k->peer && NM_READ_ONCE(k->peer->zmon))))
+			nm_zmon_rx(k);
 		if (p->ops->rxsync(k) == 0)
 			nm_sync_finalize(k);
 		nm_bind_timestamp(k);

@@ -74,6 +74,12 @@ struct nm_kring {
 	uint8_t nmon;
 	uint32_t mon_pos;		/* first slot not yet shown to them */
 	struct nm_kring *mon[NM_MAX_MONITORS];
+	/*
+	 * The one zero-copy monitor ring this ring lends its buffers to, and
+	 * (TX) the first transmitted slot not lent yet.
+	 */
+	struct nm_kring *zmon;
+	uint32_t zmon_pos;
 };
 
 struct nm_port_ops {

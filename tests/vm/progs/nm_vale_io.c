@@ -3,7 +3,7 @@
  * nm_vale_io - VALE ports through the real /dev/netmap: mmap layout as the
  * ABI describes it, frames between processes with poll() wake-ups, the
  * legacy nm_open API, mmap bounds, and NIOCREGIF on a bound fd.
- * usage: nm_vale_io [GROUP]   (layout | poll | legacy | mmap | monitor; default all)
+ * usage: nm_vale_io [GROUP]   (layout | poll | legacy | mmap | monitor | zmon; default all)
  */
 #define NETMAP_WITH_LIBS
 #include <errno.h>
@@ -279,9 +279,64 @@ static int rx_waiting(struct port *p, uint16_t flag, int *flagged)
 	return n;
 }
 
+/* Buffer indices of slots [first, first + n) of @r. */
+static void snap_bufs(struct netmap_ring *r, uint32_t first, int n,
+		      uint32_t *bufs)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		bufs[i] = r->slot[(first + i) % r->num_slots].buf_idx;
+}
+
+/*
+ * How many of the frames waiting on monitor @m's RX ring 0, from its head,
+ * sit in exactly the buffers @bufs in that order and carry frame number i.
+ */
+static int lent_in_order(struct port *m, const uint32_t *bufs, int n)
+{
+	struct netmap_ring *r = NETMAP_RXRING(m->nifp, 0);
+	uint32_t j = r->head;
+	int i, ok = 0;
+
+	for (i = 0; i < n && j != r->tail; i++, j = nm_ring_next(r, j)) {
+		struct netmap_slot *s = &r->slot[j];
+		unsigned char *b = (unsigned char *)NETMAP_BUF(r, s->buf_idx);
+
+		if (s->buf_idx == bufs[i] && (s->flags & NS_BUF_CHANGED) &&
+		    s->len == 60 && b[14] == (unsigned char)i)
+			ok++;
+	}
+	return ok;
+}
+
+/* Slots of [first, first + n) of @r that no longer hold their @bufs. */
+static int swapped_out(struct netmap_ring *r, uint32_t first, int n,
+		       const uint32_t *bufs)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct netmap_slot *s = &r->slot[(first + i) % r->num_slots];
+
+		k += s->buf_idx != bufs[i] && (s->flags & NS_BUF_CHANGED);
+	}
+	return k;
+}
+
+/* Release everything waiting on RX ring 0 of @p. */
+static void rx_release(struct port *p)
+{
+	struct netmap_ring *r = NETMAP_RXRING(p->nifp, 0);
+
+	r->head = r->cur = r->tail;
+	ioctl(p->fd, NIOCRXSYNC, NULL);
+}
+
 static void group_monitor(void)
 {
 	struct port a, b, mt, mr, mz;
+	uint32_t bufs[100];
 	int n, f;
 
 	if (port_open(&a, "vale4:a", NR_REG_ALL_NIC, 0) ||
@@ -296,12 +351,19 @@ static void group_monitor(void)
 	tap_check(port_open(&mz, "vale4:a", NR_REG_ALL_NIC, NR_ZCOPY_MON) == 0 &&
 		  mz.reg.nr_mem_id == a.reg.nr_mem_id,
 		  "monitor: a /z monitor shares vale4:a's memory");
+	snap_bufs(NETMAP_TXRING(a.nifp, 0), 0, 100, bufs);
 	send_frames(&a, 100);
 	n = rx_waiting(&mt, NS_TXMON, &f);
 	tap_check(n == 100 && f == 100,
 		  "monitor: the TX monitor got 100 copies flagged NS_TXMON (%d, %d)", n, f);
 	n = rx_waiting(&mz, NS_TXMON, &f);
-	tap_check(n == 100, "monitor: the /z monitor got 100 copies (%d)", n);
+	tap_check(n == 100 && f == 100,
+		  "monitor: the /z monitor got the 100 sent frames flagged NS_TXMON (%d, %d)",
+		  n, f);
+	tap_check(lent_in_order(&mz, bufs, 100) == 100,
+		  "monitor: /z got the sender's own buffers, in order, frames intact");
+	tap_check(swapped_out(NETMAP_TXRING(a.nifp, 0), 0, 100, bufs) == 100,
+		  "monitor: the sender's slots hold other buffers, flagged NS_BUF_CHANGED");
 	n = rx_waiting(&b, 0, &f);
 	tap_check(n == 100, "monitor: the receiver got 100 frames (%d)", n);
 	n = rx_waiting(&mr, NS_TXMON, &f);
@@ -316,6 +378,92 @@ static void group_monitor(void)
 		  "monitor: a port not in use cannot be monitored");
 }
 
+/*
+ * Zero-copy monitors see a frame only once the watched port is done with it,
+ * in the very buffer it used: a receiver's frames after it released them,
+ * a pipe end's sent frames after the other end released them.
+ */
+static void group_zmon(void)
+{
+	struct port c, d, mz, m2, mt, pm, ps, pz;
+	uint32_t bufs[100];
+	int n, f;
+
+	if (port_open(&c, "vale5:c", NR_REG_ALL_NIC, 0) ||
+	    port_open(&d, "vale5:d", NR_REG_ALL_NIC, 0) ||
+	    port_open(&mz, "vale5:d", NR_REG_ALL_NIC, NR_ZCOPY_MON)) {
+		tap_check(0, "zmon: open vale5:c, vale5:d and vale5:d/z");
+		return;
+	}
+	tap_check(port_open(&m2, "vale5:d", NR_REG_ALL_NIC, NR_ZCOPY_MON) != 0 &&
+		  errno == EBUSY, "zmon: a second /z monitor of the same port is EBUSY");
+	tap_check(port_open(&mt, "vale5:d", NR_REG_ALL_NIC, NR_MONITOR_RX) == 0,
+		  "zmon: a copy monitor can still watch it");
+	snap_bufs(NETMAP_RXRING(d.nifp, 0), 0, 10, bufs);
+	send_frames(&c, 10);
+	n = rx_waiting(&d, 0, &f);
+	tap_check(n == 10, "zmon: the receiver got 10 frames (%d)", n);
+	n = rx_waiting(&mz, 0, &f);
+	tap_check(n == 0, "zmon: nothing on /z before the receiver releases (%d)", n);
+	n = rx_waiting(&mt, 0, &f);
+	tap_check(n == 10, "zmon: the copy monitor saw the arrivals (%d)", n);
+	rx_release(&d);
+	n = rx_waiting(&mz, NS_TXMON, &f);
+	tap_check(n == 10 && f == 0,
+		  "zmon: /z has the 10 released frames, not flagged NS_TXMON (%d, %d)", n, f);
+	tap_check(lent_in_order(&mz, bufs, 10) == 10,
+		  "zmon: in the receiver's own buffers, in order");
+	/* Released monitor slots feed the next exchange. */
+	rx_release(&mz);
+	send_frames(&c, 10);
+	rx_waiting(&d, 0, &f);
+	rx_release(&d);
+	n = rx_waiting(&mz, 0, &f);
+	tap_check(n == 10, "zmon: a second round works after /z released its slots (%d)", n);
+	port_close(&mt);
+	port_close(&mz);
+	tap_check(port_open(&mz, "vale5:d", NR_REG_ALL_NIC, NR_ZCOPY_MON) == 0,
+		  "zmon: after the /z monitor closed another one can open");
+	port_close(&mz);
+	port_close(&d);
+	port_close(&c);
+
+	if (port_open(&pm, "vale6:p{1", NR_REG_ALL_NIC, 0) ||
+	    port_open(&ps, "vale6:p}1", NR_REG_ALL_NIC, 0) ||
+	    port_open(&pz, "vale6:p{1", NR_REG_ALL_NIC, NR_ZCOPY_MON)) {
+		tap_check(0, "zmon: open vale6:p{1, vale6:p}1 and vale6:p{1/z");
+		return;
+	}
+	snap_bufs(NETMAP_TXRING(pm.nifp, 0), 0, 5, bufs);
+	send_frames(&pm, 5);
+	n = rx_waiting(&pz, 0, &f);
+	tap_check(n == 0, "zmon: a pipe's sent frames stay off /z while unread (%d)", n);
+	n = rx_waiting(&ps, 0, &f);
+	tap_check(n == 5, "zmon: the other end got the 5 frames (%d)", n);
+	rx_release(&ps);
+	n = rx_waiting(&pz, NS_TXMON, &f);
+	tap_check(n == 5 && f == 5,
+		  "zmon: once read, /z has them flagged NS_TXMON (%d, %d)", n, f);
+	tap_check(lent_in_order(&pz, bufs, 5) == 5,
+		  "zmon: in the buffers the sender filled");
+	rx_release(&pz);
+	/* Pipes move buffers: what pm receives is what ps filled. */
+	snap_bufs(NETMAP_TXRING(ps.nifp, 0), 0, 5, bufs);
+	send_frames(&ps, 5);
+	n = rx_waiting(&pm, 0, &f);
+	tap_check(n == 5, "zmon: the watched end received 5 frames (%d)", n);
+	n = rx_waiting(&pz, 0, &f);
+	tap_check(n == 0, "zmon: /z waits for the watched end to release (%d)", n);
+	rx_release(&pm);
+	n = rx_waiting(&pz, NS_TXMON, &f);
+	tap_check(n == 5 && f == 0, "zmon: then has its 5 received frames (%d, %d)", n, f);
+	tap_check(lent_in_order(&pz, bufs, 5) == 5,
+		  "zmon: in the buffers the other end filled");
+	port_close(&pz);
+	port_close(&ps);
+	port_close(&pm);
+}
+
 int main(int argc, char **argv)
 {
 	const char *g = argc > 1 ? argv[1] : "";
@@ -328,6 +476,8 @@ int main(int argc, char **argv)
 		group_legacy();
 	if (!*g || !strcmp(g, "mmap"))
 		group_mmap();
+	if (!*g || !strcmp(g, "zmon"))
+		group_zmon();
 	if (!*g || !strcmp(g, "monitor"))
 		group_monitor();
 	return tap_exit();

@@ -1,6 +1,7 @@
 # VALE ports through /dev/netmap: the mmap layout seen from userspace, frames
 # between processes with poll() wake-ups, the legacy nm_open API, mmap bounds,
-# TX, RX and /z monitors with exact copy counts;
+# TX and RX copy monitors with exact counts, /z monitors lending the very
+# buffers once the watched port is done with them (VALE and pipes);
 # afterwards the module unloads with nothing leaked (a leak warns at unload,
 # which fails the kernel-log check).
 # timeout: 120
