@@ -52,10 +52,12 @@ module:
 
 userspace: $(PROG_BINS) $(USER_BINS)
 
-# Guest programs are static so the initramfs needs no libraries.
-build/vm/progs/%: tests/vm/progs/%.c $(wildcard tests/vm/progs/*.h) $(CORE_HDRS)
+# Guest programs are static so the initramfs needs no libraries; they may use
+# libnetmap as applications do.
+build/vm/progs/%: tests/vm/progs/%.c $(wildcard tests/vm/progs/*.h) $(CORE_HDRS) \
+		build/lib/libnetmap.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -o $@ $< 
+	$(CC) $(CFLAGS) -Ilib -static -o $@ $< build/lib/libnetmap.a
 
 unit: $(UNIT_BINS)
 

@@ -104,6 +104,7 @@ struct nm_port_ops {
 #define NM_PORT_NULL		0x0002
 #define NM_PORT_PIPE		0x0004
 #define NM_PORT_MONITOR		0x0008
+#define NM_PORT_NIC		0x0010	/* a network device (generic adapter) */
 
 struct nm_port {
 	char name[NETMAP_REQ_IFNAMSIZ];

@@ -22,4 +22,11 @@ void nm_dev_fini(void);
 /* Destroy the persistent ports left at unload. */
 void nm_netdev_fini(void);
 
+/* Generic adapter (nm_generic.c): the port of a network device. */
+struct net_device;
+struct nm_port;
+int nm_gna_port(struct net_device *dev, struct nm_port **pp);
+int nm_gna_init(void);
+void nm_gna_fini(void);
+
 #endif /* _NM_LINUX_H */

@@ -79,12 +79,17 @@ static int __init nm_module_init(void)
 	err = vale_init(max_bridges);
 	if (err)
 		goto fail_mem;
-	err = nm_dev_init();
+	err = nm_gna_init();
 	if (err)
 		goto fail_vale;
+	err = nm_dev_init();
+	if (err)
+		goto fail_gna;
 	pr_info("netmap: loaded, API %d (accepts %d..%d), %u VALE switches\n",
 		NETMAP_API, NETMAP_MIN_API, NETMAP_MAX_API, max_bridges);
 	return 0;
+fail_gna:
+	nm_gna_fini();
 fail_vale:
 	vale_fini();
 fail_mem:
@@ -100,6 +105,7 @@ static void __exit nm_module_exit(void)
 
 	nm_dev_fini();
 	nm_netdev_fini();
+	nm_gna_fini();
 	vale_fini();
 	nm_mem_fini();
 	nm_ctrl_fini();

@@ -77,7 +77,7 @@ static struct net *nm_netdev_ns(void)
 int nm_os_netdev_port(const char *name, struct nm_port **pp)
 {
 	struct net_device *dev;
-	int err = -EOPNOTSUPP;
+	int err;
 
 	if (strnlen(name, IFNAMSIZ) >= IFNAMSIZ)
 		return -ENXIO;
@@ -89,8 +89,9 @@ int nm_os_netdev_port(const char *name, struct nm_port **pp)
 
 		*pp = nm_port_get(np->port);
 		err = 0;
+	} else {
+		err = nm_gna_port(dev, pp);
 	}
-	/* NIC adapters (generic and native) come with the uplinks. */
 	dev_put(dev);
 	return err;
 }

@@ -7,6 +7,10 @@
 #   wait_for FILE REGEX    until a line of FILE matches
 #   ctr PORT FIELD         a per-port counter from vale-ctl -l
 #
+# A suite with a "# nics:" header finds its NICs as eth0, eth1, ... (down, NIC i
+# with MAC 52:54:00:12:34:<i+1 in hex>, all on one hub outside the guest) and
+# their models, comma-separated, in NM_NICS.
+#
 # The verdict channel is /dev/ttyS1; the host numbers the lines.
 NM_TAP=/dev/ttyS1
 NM_KO=/netmap/netmap.ko

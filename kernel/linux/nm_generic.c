@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * nm_generic.c - the generic adapter: any Ethernet device of the kernel as a
+ * netmap port, "eth0" (NIC rings), "eth0^" (host rings), "eth0*" (both).
+ *
+ * Receive: an rx_handler steals each frame meant for a NIC RX ring that an
+ * application has bound and copies it into that ring's free slots (a frame
+ * larger than a buffer spreads over NS_MOREFRAG slots; offloaded GSO frames
+ * are segmented and partial checksums completed first, so the ring only
+ * ever holds frames as they would be on the wire). Frames for rings nobody
+ * bound go on to the stack as usual.
+ *
+ * Transmit: the TX sync copies each packet into a fresh skb and hands it to
+ * the driver's own ndo_start_xmit under the queue's xmit lock, skipping the
+ * qdisc. When the driver has stopped the queue the sync stops there: the
+ * slots stay pending and the ring looks full, which is the back-pressure
+ * (nothing queues up beyond the driver's own ring). A short timer wakes the
+ * ring's pollers to try again. Skbs are not held across driver calls: some
+ * drivers pad or reallocate what they are given, which is unsafe on an skb
+ * we still reference; the slab's per-CPU caches do the recycling.
+ *
+ * Host rings: while an application owns a NIC TX ring, what the stack
+ * transmits on the device is diverted (through a copy of the device's
+ * net_device_ops with our ndo_start_xmit) into the host RX ring; frames
+ * written to the host TX ring enter the stack as if the device had
+ * received them. The device gets its original ops and no rx_handler back
+ * when the last application closes, or when the device goes away first.
+ *
+ * Locking: control lock -> rtnl -> nm_gna_lock. The netdev notifier runs
+ * under rtnl and so never takes the control lock; it only unhooks the
+ * device and lets go of it, and the port stays behind, inert, until its
+ * last user closes it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#endif
+
+#include "../nm_os.h"
+#include "../core/nm_bind.h"
+#include "nm_linux.h"
+
+#define NM_GNA_SLOTS		1024
+#define NM_GNA_MAX_RINGS	64
+#define NM_GNA_MAX_FRAME	65535
+#define NM_GNA_MAX_FRAGS	64
+/* skb->priority of frames we inject into the stack: our rx_handler lets them by. */
+#define NM_GNA_MAGIC_PRIO	0x4e4d4750
+
+struct nm_gna {
+	struct nm_port up;
+	struct net_device *dev;			/* referenced until it goes away */
+	struct net_device __rcu *live;		/* set while hooked */
+	const struct net_device_ops *orig_ops;
+	struct net_device_ops ops;		/* orig_ops with our start_xmit */
+	bool hooked;				/* under rtnl */
+	bool gone;				/* device unregistered */
+	struct timer_list tx_timer;		/* retry after a stopped queue */
+	struct list_head list;			/* under nm_gna_lock */
+};
+
+static LIST_HEAD(nm_gna_list);
+static DEFINE_MUTEX(nm_gna_lock);
+
+static struct nm_gna *nm_gna_of(struct nm_port *p)
+{
+	return container_of(p, struct nm_gna, up);
+}
+
+static bool nm_gna_ring_on(struct nm_kring *k)
+{
+	return READ_ONCE(k->users) && READ_ONCE(k->ring);
+}
+
+/* An application owns a NIC TX ring: the stack no longer transmits here. */
+static bool nm_gna_tx_owned(struct nm_gna *g)
+{
+	uint32_t i;
+
+	for (i = 0; i < g->up.nrings[NM_TX]; i++)
+		if (nm_gna_ring_on(&g->up.krings[NM_TX][i]))
+			return true;
+	return false;
+}
+
+/*
+ * Copy @skb (data at the MAC header, linear or not) into the free slots of
+ * RX ring @k. Runs in softirq context (rx_handler, xmit hook); the ring lock
+ * orders it against the application's RX sync and other CPUs.
+ */
+static void nm_gna_to_ring(struct nm_kring *k, struct sk_buff *skb)
+{
+	struct nm_mem *mem = k->port->mem;
+	uint32_t bsize = nm_mem_buf_size(mem), n = k->num_slots;
+	uint32_t len = skb->len, need, room, j, ofs = 0;
+
+	need = len ? DIV_ROUND_UP(len, bsize) : 1;
+	spin_lock(&k->lock);
+	if (unlikely(!k->ring)) {
+		spin_unlock(&k->lock);
+		return;
+	}
+	room = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
+	if (len > NM_GNA_MAX_FRAME || need > NM_GNA_MAX_FRAGS) {
+		k->stats.drop_bad_slot++;
+		goto out;
+	}
+	if (need > room) {
+		k->stats.drop_no_room++;
+		goto out;
+	}
+	for (j = k->hwtail; need; need--, j = nm_next(j, n)) {
+		struct netmap_slot *s = &k->ring->slot[j];
+		uint32_t chunk = min(len - ofs, bsize);
+
+		if (unlikely(!nm_mem_buf_valid(mem, s->buf_idx)))
+			chunk = 0;	/* the user broke the slot; keep going */
+		else if (skb_copy_bits(skb, ofs, nm_mem_buf(mem, s->buf_idx), chunk))
+			chunk = 0;
+		s->len = chunk;
+		s->flags = need > 1 ? NS_MOREFRAG : 0;
+		ofs += min(len - ofs, bsize);
+	}
+	k->stats.pkts++;
+	k->stats.bytes += len;
+	smp_wmb();
+	WRITE_ONCE(k->hwtail, j);
+	spin_unlock(&k->lock);
+	wake_up(&k->wq);
+	wake_up(&k->port->wq);
+	return;
+out:
+	spin_unlock(&k->lock);
+}
+
+/*
+ * Deliver @skb (data at the MAC header) to RX ring @k as wire frames:
+ * offloaded segments are cut and partial checksums filled in first.
+ * Consumes @skb.
+ */
+static void nm_gna_deliver(struct nm_kring *k, struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+
+	if (skb_is_gso(skb)) {
+		segs = __skb_gso_segment(skb, 0, skb->ip_summed == CHECKSUM_PARTIAL);
+		if (IS_ERR_OR_NULL(segs)) {
+			k->stats.drop_bad_slot++;
+			kfree_skb(skb);
+			return;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			nm_gna_to_ring(k, skb);
+			consume_skb(skb);
+		}
+		return;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		k->stats.drop_bad_slot++;
+		kfree_skb(skb);
+		return;
+	}
+	nm_gna_to_ring(k, skb);
+	consume_skb(skb);
+}
+
+static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct nm_gna *g = rcu_dereference(skb->dev->rx_handler_data);
+	struct nm_kring *k;
+	uint32_t q = 0;
+
+	if (skb->priority == NM_GNA_MAGIC_PRIO) {
+		/* Injected from our host TX ring: it is for the stack. */
+		skb->priority = 0;
+		return RX_HANDLER_PASS;
+	}
+	if (!g || !g->up.nrings[NM_RX])
+		return RX_HANDLER_PASS;
+	if (skb_rx_queue_recorded(skb))
+		q = skb_get_rx_queue(skb) % g->up.nrings[NM_RX];
+	k = &g->up.krings[NM_RX][q];
+	if (!nm_gna_ring_on(k))
+		return RX_HANDLER_PASS;
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb)
+		return RX_HANDLER_CONSUMED;
+	skb_push(skb, skb->data - skb_mac_header(skb));
+	/* A tag the hardware stripped is put back where it was. */
+	if (skb_vlan_tag_present(skb)) {
+		skb = __vlan_hwaccel_push_inside(skb);
+		if (!skb) {
+			k->stats.drop_bad_slot++;
+			return RX_HANDLER_CONSUMED;
+		}
+	}
+	nm_gna_deliver(k, skb);
+	return RX_HANDLER_CONSUMED;
+}
+
+/* What the stack transmits on a device whose TX an application owns. */
+static netdev_tx_t nm_gna_stack_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct nm_gna *g = rcu_dereference_bh(dev->rx_handler_data);
+	struct nm_kring *k;
+
+	if (unlikely(!g)) {
+		/* Cannot happen while hooked (we unhook before unregistering). */
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	if (!nm_gna_tx_owned(g))
+		return g->orig_ops->ndo_start_xmit(skb, dev);
+	k = g->up.nhost[NM_RX] ? &g->up.krings[NM_RX][g->up.nrings[NM_RX]] : NULL;
+	if (!k || !nm_gna_ring_on(k)) {
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb)
+		return NETDEV_TX_OK;
+	nm_gna_deliver(k, skb);
+	return NETDEV_TX_OK;
+}
+
+static void nm_gna_tx_timer(struct timer_list *t)
+{
+	struct nm_gna *g = from_timer(g, t, tx_timer);
+	uint32_t i;
+
+	for (i = 0; i < g->up.nrings[NM_TX]; i++)
+		wake_up(&g->up.krings[NM_TX][i].wq);
+	wake_up(&g->up.wq);
+}
+
+/*
+ * Slots of the packet starting at @j, if it is complete before @head:
+ * returns the slot count and its byte length in *len, 0 if incomplete.
+ */
+static uint32_t nm_gna_pkt(struct nm_kring *k, uint32_t j, uint32_t head,
+			   uint32_t *len)
+{
+	uint32_t n = k->num_slots, cnt = 0, l = 0;
+
+	while (j != head) {
+		struct netmap_slot *s = &k->ring->slot[j];
+
+		l += s->len;
+		cnt++;
+		j = nm_next(j, n);
+		if (!(s->flags & NS_MOREFRAG) || cnt == NM_GNA_MAX_FRAGS) {
+			*len = l;
+			return cnt;
+		}
+	}
+	return 0;
+}
+
+/* A new skb holding the packet of @cnt slots from @j, or NULL. */
+static struct sk_buff *nm_gna_build(struct nm_kring *k, struct net_device *dev,
+				    uint32_t j, uint32_t cnt, uint32_t len)
+{
+	struct nm_mem *mem = k->port->mem;
+	uint32_t bsize = nm_mem_buf_size(mem), n = k->num_slots;
+	struct sk_buff *skb;
+
+	/* ETH_ZLEN of tailroom lets drivers pad short frames in place. */
+	skb = netdev_alloc_skb(dev, max_t(uint32_t, len, ETH_ZLEN));
+	if (!skb)
+		return NULL;
+	for (; cnt; cnt--, j = nm_next(j, n)) {
+		struct netmap_slot *s = &k->ring->slot[j];
+
+		if (!nm_mem_buf_valid(mem, s->buf_idx) || s->len > bsize ||
+		    (s->flags & NS_INDIRECT)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		skb_put_data(skb, nm_mem_buf(mem, s->buf_idx), s->len);
+	}
+	skb_reset_mac_header(skb);
+	skb->dev = dev;
+	if (len >= ETH_HLEN)
+		skb->protocol = eth_hdr(skb)->h_proto;
+	return skb;
+}
+
+/* Hand @skb to the driver on queue @q; false if the queue is stopped. */
+static bool nm_gna_xmit(struct nm_gna *g, struct net_device *dev,
+			struct sk_buff *skb, uint16_t q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
+	netdev_tx_t rc = NETDEV_TX_BUSY;
+
+	skb_set_queue_mapping(skb, q);
+	local_bh_disable();
+	HARD_TX_LOCK(dev, txq, smp_processor_id());
+	if (!netif_xmit_frozen_or_drv_stopped(txq)) {
+		/* One packet a call: the driver must not wait for a "more". */
+		rc = __netdev_start_xmit(g->orig_ops, skb, dev, false);
+		if (rc == NETDEV_TX_OK)
+			txq_trans_cond_update(txq);
+	}
+	HARD_TX_UNLOCK(dev, txq);
+	local_bh_enable();
+	if (rc == NETDEV_TX_BUSY) {
+		kfree_skb(skb);
+		return false;
+	}
+	return true;
+}
+
+/* NIC TX ring: packets [hwcur, rhead) to the driver, as many as it takes. */
+static int nm_gna_nic_txsync(struct nm_gna *g, struct nm_kring *k,
+			     struct net_device *dev)
+{
+	uint32_t n = k->num_slots, j = k->hwcur, cnt, len;
+	uint32_t maxlen = dev->mtu + dev->hard_header_len + VLAN_HLEN;
+	uint16_t q = k->id % dev->real_num_tx_queues;
+	bool up = netif_running(dev) && netif_carrier_ok(dev);
+
+	while ((cnt = nm_gna_pkt(k, j, k->rhead, &len))) {
+		struct sk_buff *skb = NULL;
+
+		if (up && len >= ETH_HLEN && len <= maxlen)
+			skb = nm_gna_build(k, dev, j, cnt, len);
+		if (!skb) {
+			/* Link down, runt, oversized or broken: dropped, counted. */
+			k->stats.drop_bad_slot++;
+		} else if (!nm_gna_xmit(g, dev, skb, q)) {
+			mod_timer(&g->tx_timer, jiffies + 1);
+			break;
+		} else {
+			k->stats.pkts++;
+			k->stats.bytes += len;
+		}
+		j = (j + cnt) % n;
+	}
+	k->hwcur = j;
+	/* The data is in the skbs: every slot up to hwcur is free again. */
+	k->hwtail = nm_prev(j, n);
+	return 0;
+}
+
+/* Host TX ring: packets enter the stack as if the device received them. */
+static int nm_gna_host_txsync(struct nm_kring *k, struct net_device *dev)
+{
+	uint32_t n = k->num_slots, j = k->hwcur, cnt, len;
+
+	while ((cnt = nm_gna_pkt(k, j, k->rhead, &len))) {
+		struct sk_buff *skb = NULL;
+
+		if (len >= ETH_HLEN && len <= NM_GNA_MAX_FRAME)
+			skb = nm_gna_build(k, dev, j, cnt, len);
+		if (skb) {
+			skb->protocol = eth_type_trans(skb, dev);
+			skb->priority = NM_GNA_MAGIC_PRIO;
+			k->stats.pkts++;
+			k->stats.bytes += len;
+			if (netif_rx(skb) != NET_RX_SUCCESS)
+				k->stats.drop_no_room++;
+		} else {
+			k->stats.drop_bad_slot++;
+		}
+		j = (j + cnt) % n;
+	}
+	k->hwcur = j;
+	k->hwtail = nm_prev(j, n);
+	return 0;
+}
+
+static int nm_gna_txsync(struct nm_kring *k)
+{
+	struct nm_gna *g = nm_gna_of(k->port);
+	struct net_device *dev;
+	int err = 0;
+
+	rcu_read_lock();
+	dev = rcu_dereference(g->live);
+	if (!dev) {
+		/* The device is gone: whatever is queued is dropped. */
+		k->stats.drop_bad_slot += nm_dist(k->hwcur, k->rhead, k->num_slots);
+		k->hwcur = k->rhead;
+		k->hwtail = nm_prev(k->hwcur, k->num_slots);
+	} else if (k->host) {
+		err = nm_gna_host_txsync(k, dev);
+	} else {
+		err = nm_gna_nic_txsync(g, k, dev);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static int nm_gna_rxsync(struct nm_kring *k)
+{
+	/* Frames arrive by themselves; the sync only gives slots back. */
+	spin_lock_bh(&k->lock);
+	k->hwcur = k->rhead;
+	spin_unlock_bh(&k->lock);
+	smp_rmb();
+	return 0;
+}
+
+/* Why @dev cannot take our rx_handler, for the log. */
+static const char *nm_gna_busy_reason(struct net_device *dev)
+{
+	if (netif_is_bridge_port(dev))
+		return "it is a bridge port";
+	if (netif_is_bond_slave(dev))
+		return "it is a bond member";
+	if (netif_is_macvlan_port(dev))
+		return "it is the lower device of a macvlan";
+	if (netif_is_ovs_port(dev))
+		return "it is an Open vSwitch port";
+	if (netif_is_team_port(dev))
+		return "it is a team port";
+	return "another rx_handler is registered on it";
+}
+
+/* Take the device over; under rtnl. */
+static int nm_gna_hook(struct nm_gna *g)
+{
+	struct net_device *dev = g->dev;
+	int err;
+
+	if (g->gone)
+		return -ENXIO;
+	err = netdev_rx_handler_register(dev, nm_gna_rx_handler, g);
+	if (err) {
+		pr_info("netmap: %s: cannot take the device: %s\n", dev->name,
+			nm_gna_busy_reason(dev));
+		return -EBUSY;
+	}
+	g->orig_ops = dev->netdev_ops;
+	g->ops = *g->orig_ops;
+	g->ops.ndo_start_xmit = nm_gna_stack_xmit;
+	rcu_assign_pointer(g->live, dev);
+	WRITE_ONCE(dev->netdev_ops, &g->ops);
+	g->hooked = true;
+	return 0;
+}
+
+/* Give the device back exactly as it was; under rtnl. */
+static void nm_gna_unhook(struct nm_gna *g)
+{
+	struct net_device *dev = g->dev;
+
+	if (!g->hooked)
+		return;
+	WRITE_ONCE(dev->netdev_ops, g->orig_ops);
+	RCU_INIT_POINTER(g->live, NULL);
+	netdev_rx_handler_unregister(dev);
+	/* No xmit hook, rx_handler or sync of ours still runs on it. */
+	synchronize_net();
+	del_timer_sync(&g->tx_timer);
+	g->hooked = false;
+}
+
+static int nm_gna_reg(struct nm_port *p, bool on)
+{
+	struct nm_gna *g = nm_gna_of(p);
+	int err = 0;
+
+	rtnl_lock();
+	if (on)
+		err = nm_gna_hook(g);
+	else
+		nm_gna_unhook(g);
+	rtnl_unlock();
+	return err;
+}
+
+static void nm_gna_dtor(struct nm_port *p)
+{
+	struct nm_gna *g = nm_gna_of(p);
+
+	mutex_lock(&nm_gna_lock);
+	if (!list_empty(&g->list)) {
+		list_del_init(&g->list);
+		dev_put(g->dev);
+	}
+	mutex_unlock(&nm_gna_lock);
+	nm_os_free(g);
+}
+
+static const struct nm_port_ops nm_gna_ops = {
+	.txsync = nm_gna_txsync,
+	.rxsync = nm_gna_rxsync,
+	.reg = nm_gna_reg,
+	.dtor = nm_gna_dtor,
+};
+
+/* Under the control lock; @dev is referenced by the caller. */
+int nm_gna_port(struct net_device *dev, struct nm_port **pp)
+{
+	struct nm_mem *mem;
+	struct nm_gna *g;
+	int err;
+
+	mutex_lock(&nm_gna_lock);
+	list_for_each_entry(g, &nm_gna_list, list) {
+		if (g->dev == dev) {
+			*pp = nm_port_get(&g->up);
+			mutex_unlock(&nm_gna_lock);
+			return 0;
+		}
+	}
+	mutex_unlock(&nm_gna_lock);
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
+		pr_info("netmap: %s: not an Ethernet device\n", dev->name);
+		return -EINVAL;
+	}
+	mem = nm_mem_find_get(1);
+	if (!mem)
+		return -ENOMEM;
+	g = nm_os_zalloc(sizeof(*g));
+	if (!g) {
+		err = -ENOMEM;
+		goto fail_mem;
+	}
+	g->up.kind = NM_PORT_NIC;
+	g->up.nrings[NM_TX] = clamp_t(unsigned int, dev->real_num_tx_queues, 1,
+				      NM_GNA_MAX_RINGS);
+	g->up.nrings[NM_RX] = clamp_t(unsigned int, dev->real_num_rx_queues, 1,
+				      NM_GNA_MAX_RINGS);
+	g->up.nhost[NM_TX] = 1;
+	g->up.nhost[NM_RX] = 1;
+	g->up.nslots[NM_TX] = NM_GNA_SLOTS;
+	g->up.nslots[NM_RX] = NM_GNA_SLOTS;
+	g->dev = dev;
+	timer_setup(&g->tx_timer, nm_gna_tx_timer, 0);
+	INIT_LIST_HEAD(&g->list);
+	err = nm_port_init(&g->up, dev->name, &nm_gna_ops, mem);
+	if (err)
+		goto fail_free;
+	dev_hold(dev);
+	mutex_lock(&nm_gna_lock);
+	list_add(&g->list, &nm_gna_list);
+	mutex_unlock(&nm_gna_lock);
+	*pp = &g->up;
+	return 0;
+fail_free:
+	nm_os_free(g);
+fail_mem:
+	nm_mem_put(mem);
+	return err;
+}
+
+/*
+ * A device in use is going away (ip link del, driver unbind, netns exit):
+ * give it back and drop our reference so that unregistering can finish.
+ * The port stays, inert, until its users close it.
+ */
+static int nm_gna_notifier(struct notifier_block *nb, unsigned long ev,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct nm_gna *g, *found = NULL;
+
+	if (ev != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	mutex_lock(&nm_gna_lock);
+	list_for_each_entry(g, &nm_gna_list, list) {
+		if (g->dev == dev) {
+			found = g;
+			list_del_init(&g->list);
+			break;
+		}
+	}
+	mutex_unlock(&nm_gna_lock);
+	if (!found)
+		return NOTIFY_DONE;
+	nm_gna_unhook(found);
+	found->gone = true;
+	pr_info("netmap: %s went away while in use; its port is now inert\n",
+		dev->name);
+	dev_put(dev);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block nm_gna_nb = {
+	.notifier_call = nm_gna_notifier,
+};
+
+int nm_gna_init(void)
+{
+	return register_netdevice_notifier(&nm_gna_nb);
+}
+
+void nm_gna_fini(void)
+{
+	unregister_netdevice_notifier(&nm_gna_nb);
+}

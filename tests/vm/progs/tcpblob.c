@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * tcpblob - move one file over one TCP connection and make sure all of it
+ * arrived: the sender half-closes and waits for the receiver to close after
+ * it has written everything, so the sender's exit status means "delivered".
+ * (busybox nc returns before the data is through, which under TCG is long.)
+ *
+ * usage: tcpblob recv PORT FILE      accept one connection, write it to FILE
+ *        tcpblob send ADDR PORT FILE send FILE; exit 0 once the peer has it
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int copy(int from, int to)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) > 0) {
+		ssize_t off = 0;
+
+		while (off < n) {
+			ssize_t w = write(to, buf + off, (size_t)(n - off));
+
+			if (w <= 0)
+				return -1;
+			off += w;
+		}
+	}
+	return n < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int s, c, f, one = 1;
+	char x;
+
+	if (argc == 4 && !strcmp(argv[1], "recv")) {
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		sa.sin_port = htons((uint16_t)atoi(argv[2]));
+		if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1)) {
+			perror("tcpblob: listen");
+			return 1;
+		}
+		printf("listening\n");
+		fflush(stdout);
+		c = accept(s, NULL, NULL);
+		f = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (c < 0 || f < 0 || copy(c, f)) {
+			perror("tcpblob: recv");
+			return 1;
+		}
+		close(f);
+		close(c);
+		return 0;
+	}
+	if (argc == 5 && !strcmp(argv[1], "send")) {
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		sa.sin_port = htons((uint16_t)atoi(argv[3]));
+		f = open(argv[4], O_RDONLY);
+		if (inet_pton(AF_INET, argv[2], &sa.sin_addr) != 1 || f < 0 ||
+		    connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
+			perror("tcpblob: send");
+			return 1;
+		}
+		if (copy(f, s) || shutdown(s, SHUT_WR)) {
+			perror("tcpblob: send");
+			return 1;
+		}
+		/* The receiver closes only after it wrote everything. */
+		if (read(s, &x, 1) != 0) {
+			fprintf(stderr, "tcpblob: no clean close from the receiver\n");
+			return 1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "usage: tcpblob recv PORT FILE | send ADDR PORT FILE\n");
+	return 2;
+}
