@@ -126,6 +126,23 @@ void *nm_os_netns_cur(void);
 void *nm_os_netns_get(void);
 void nm_os_netns_put(void *ns);
 
+/*
+ * Uplinks: a NIC port (NM_PORT_NIC) attached to a switch. The core makes
+ * the switch ports nic->wrap[0] (NIC side) and, with the host stack,
+ * nic->wrap[1]; the OS layer then takes the device over: what it receives
+ * it writes into the TX rings of the wrappers from kfill on and has the
+ * core forward (vale_txsync), and what the switch delivers into a
+ * wrapper's RX ring it transmits (or gives to the stack), told by
+ * nm_os_uplink_rx_ready(). nm_os_uplink_stop() gives the device back and
+ * waits until nothing of the OS layer touches the wrappers any more.
+ * Under the control lock.
+ */
+struct nm_kring;
+int nm_os_uplink_start(struct nm_port *nic);
+void nm_os_uplink_stop(struct nm_port *nic);
+/* Frames were published in RX ring @k of a wrapper (sender context). */
+void nm_os_uplink_rx_ready(struct nm_kring *k);
+
 /* Let others run while waiting for a ring another thread is syncing. */
 void nm_os_yield(void);
 

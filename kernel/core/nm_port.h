@@ -80,6 +80,9 @@ struct nm_kring {
 	 */
 	struct nm_kring *zmon;
 	uint32_t zmon_pos;
+
+	/* TX rings filled by the kernel (uplinks): first free slot. */
+	uint32_t kfill;
 };
 
 struct nm_port_ops {
@@ -122,6 +125,13 @@ struct nm_port {
 	uint32_t virt_hdr_len;
 	uint32_t buf_size;		/* of its allocator */
 	nm_waitq_t wq;			/* fds bound to several rings */
+
+	/*
+	 * A NIC attached to a switch: its switch ports (NIC side, host side),
+	 * which the kernel feeds and drains. On those, @os_priv is the NIC.
+	 */
+	struct nm_port *wrap[2];
+	void *os_priv;
 };
 
 static inline uint32_t nm_port_nkrings(const struct nm_port *p, int dir)

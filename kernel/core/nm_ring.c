@@ -20,7 +20,7 @@ void nm_ring_init_state(struct nm_kring *k)
 	k->rtail = k->hwtail;
 	k->lease_next = k->hwtail;
 	k->lease_first = k->lease_last = 0;
-	k->mon_pos = k->zmon_pos = 0;
+	k->mon_pos = k->zmon_pos = k->kfill = 0;
 	if (r) {
 		r->head = r->cur = 0;
 		r->tail = k->hwtail;

@@ -289,6 +289,9 @@ int vale_port_lookup(const char *name, struct nmreq_register *reg,
 		return err;
 	vp = vale_find_port(b, name, NULL);
 	if (vp) {
+		/* An uplink's switch ports belong to the kernel. */
+		if (vp->kernel && create)
+			return -EBUSY;
 		*pp = nm_port_get(&vp->up);
 		return 0;
 	}
@@ -501,9 +504,120 @@ int vale_port_stats(const char *name, struct nmreq_vale_port_stats *st)
 	return 0;
 }
 
+/* ---- uplinks: NIC ports in a switch ---- */
+
+/* A switch port the kernel drives, with rings, in no switch yet. */
+static int vale_kport_new(const char *pname, struct nm_port *nic, uint32_t txr,
+			  uint32_t rxr, struct vale_port **vpp)
+{
+	struct vale_port *vp;
+	int err;
+
+	err = vale_port_alloc(pname, txr, rxr, VALE_DEF_SLOTS, VALE_DEF_SLOTS,
+			      0, 0, &vp);
+	if (err)
+		return err;
+	vp->kernel = true;
+	vp->up.os_priv = nic;
+	nm_strlcpy(vp->pname, pname, sizeof(vp->pname));
+	err = nm_port_activate(&vp->up);
+	if (err) {
+		nm_port_put(&vp->up);
+		return err;
+	}
+	/* The kernel is its one user, for as long as it exists. */
+	vp->up.active_fds = 1;
+	*vpp = vp;
+	return 0;
+}
+
+static void vale_kport_del(struct vale_port *vp)
+{
+	while (vp->nm)
+		vale_leave(vp, vp->nm - 1);
+	vp->up.active_fds = 0;
+	nm_port_deactivate(&vp->up);
+	nm_port_put(&vp->up);
+}
+
+/*
+ * Put NIC @nic into the switch of @name: as the port "IF" and, with @host,
+ * its host stack as the port "IF^". Takes over the caller's reference on
+ * @nic when it succeeds.
+ */
+static int vale_uplink_attach(const char *name, int blen, struct nm_port *nic,
+			      bool host, uint32_t *idx)
+{
+	struct vale_port *w = NULL, *hw = NULL;
+	char hname[16];
+	struct vale_bridge *b;
+	int err;
+
+	/* Opened by an application, or already in a switch. */
+	if (nic->active_fds || nic->wrap[0])
+		return -EBUSY;
+	if (strlen(nic->name) + 2 > sizeof(hname))
+		return -ENAMETOOLONG;
+	b = vale_find_bridge(name, blen, true, &err);
+	if (!b)
+		return err;
+	/* Room for both sides: the slot kept free is the host port's. */
+	if (b->nactive + (host ? 2 : 1) > VALE_MAXPORTS) {
+		err = -ENOMEM;
+		goto fail_bridge;
+	}
+	/* NIC receive queues feed the switch, its transmit queues drain it. */
+	err = vale_kport_new(nic->name, nic, nic->nrings[NM_RX],
+			     nic->nrings[NM_TX], &w);
+	if (err)
+		goto fail_bridge;
+	if (host) {
+		snprintf(hname, sizeof(hname), "%s^", nic->name);
+		err = vale_kport_new(hname, nic, nic->nhost[NM_RX],
+				     nic->nhost[NM_TX], &hw);
+		if (err)
+			goto fail_w;
+	}
+	vale_join(w, b);
+	if (hw)
+		vale_join(hw, b);
+	nic->wrap[0] = &w->up;
+	nic->wrap[1] = hw ? &hw->up : NULL;
+	err = nm_os_uplink_start(nic);
+	if (err)
+		goto fail_start;
+	*idx = w->m[0].idx;
+	return 0;
+fail_start:
+	nic->wrap[0] = nic->wrap[1] = NULL;
+	if (hw)
+		vale_kport_del(hw);
+fail_w:
+	vale_kport_del(w);
+	return err;
+fail_bridge:
+	vale_bridge_put_if_empty(b);
+	return err;
+}
+
+/* Take NIC @nic out of its switch and drop the reference the attach kept. */
+void vale_uplink_detach(struct nm_port *nic)
+{
+	struct nm_port *w = nic->wrap[0], *hw = nic->wrap[1];
+
+	if (!w)
+		return;
+	nm_os_uplink_stop(nic);
+	nic->wrap[0] = nic->wrap[1] = NULL;
+	if (hw)
+		vale_kport_del(vale_port_of(hw));
+	vale_kport_del(vale_port_of(w));
+	nm_port_put(nic);
+}
+
 /*
  * VALE_ATTACH "valeX:IF": IF is a network device. Persistent ports join the
- * switch; NIC adapters come with the uplinks.
+ * switch (up to two); a NIC joins one switch as an uplink.
  */
 int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 {
@@ -537,6 +651,14 @@ int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 	err = nm_os_netdev_port(name + blen + 1, &p);
 	if (err)
 		return err == -ENXIO ? -EINVAL : err;
+	if (p->kind & NM_PORT_NIC) {
+		err = vale_uplink_attach(name, blen, p,
+					 req->reg.nr_mode == NR_REG_NIC_SW,
+					 &req->port_index);
+		if (err)
+			nm_port_put(p);
+		return err;
+	}
 	if (!vale_port_is_vale(p) || !vale_port_of(p)->persistent) {
 		nm_port_put(p);
 		return -EOPNOTSUPP;
@@ -578,6 +700,14 @@ int vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *req)
 	if (err)
 		return err;
 	vp = vale_port_of(p);
+	if (vp->kernel) {
+		struct nm_port *nic = vp->up.os_priv;
+
+		req->port_index = vp->m[0].idx;
+		nm_port_put(p);
+		vale_uplink_detach(nic);
+		return 0;
+	}
 	if (!vp->persistent) {
 		/* An ephemeral port was never attached: nothing to detach. */
 		nm_port_put(p);

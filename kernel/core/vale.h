@@ -56,6 +56,12 @@ bool vale_persist_busy(struct nm_port *p);
 void vale_persist_detach_all(struct nm_port *p);
 bool vale_port_is_vale(const struct nm_port *p);
 
+/*
+ * Take an attached NIC out of its switch: VALE_DETACH, or the OS layer when
+ * the device goes away or the module unloads. Under the control lock.
+ */
+void vale_uplink_detach(struct nm_port *nic);
+
 /* Forwarding core, exposed for unit tests and the userspace benchmark. */
 int vale_txsync(struct nm_kring *k);
 int vale_rxsync(struct nm_kring *k);

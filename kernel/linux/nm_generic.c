@@ -45,6 +45,8 @@
 
 #include "../nm_os.h"
 #include "../core/nm_bind.h"
+#include "../core/nm_ctrl.h"
+#include "../core/vale.h"
 #include "nm_linux.h"
 
 #define NM_GNA_SLOTS		1024
@@ -62,12 +64,22 @@ struct nm_gna {
 	struct net_device_ops ops;		/* orig_ops with our start_xmit */
 	bool hooked;				/* under rtnl */
 	bool gone;				/* device unregistered */
+	bool dev_held;				/* under nm_gna_lock */
 	struct timer_list tx_timer;		/* retry after a stopped queue */
-	struct list_head list;			/* under nm_gna_lock */
+	struct work_struct fwd_work;		/* uplink: received frames into the switch */
+	struct list_head list;
 };
 
+/*
+ * Every adapter until its port is destroyed. Changed with both the control
+ * lock and nm_gna_lock held, so either one is enough to walk it; the netdev
+ * notifier (under rtnl, never the control lock) uses nm_gna_lock.
+ */
 static LIST_HEAD(nm_gna_list);
 static DEFINE_MUTEX(nm_gna_lock);
+
+static void nm_gna_reap(struct work_struct *work);
+static DECLARE_WORK(nm_gna_reap_work, nm_gna_reap);
 
 static struct nm_gna *nm_gna_of(struct nm_port *p)
 {
@@ -107,7 +119,14 @@ static void nm_gna_to_ring(struct nm_kring *k, struct sk_buff *skb)
 		spin_unlock(&k->lock);
 		return;
 	}
-	room = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
+	/*
+	 * An application's RX ring fills [hwtail, hwcur - 1); an uplink's
+	 * TX ring, which we fill for the switch to forward, [kfill, hwtail).
+	 */
+	if (k->dir == NM_RX)
+		room = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
+	else
+		room = nm_dist(k->kfill, k->hwtail, n);
 	if (len > NM_GNA_MAX_FRAME || need > NM_GNA_MAX_FRAGS) {
 		k->stats.drop_bad_slot++;
 		goto out;
@@ -116,7 +135,8 @@ static void nm_gna_to_ring(struct nm_kring *k, struct sk_buff *skb)
 		k->stats.drop_no_room++;
 		goto out;
 	}
-	for (j = k->hwtail; need; need--, j = nm_next(j, n)) {
+	for (j = k->dir == NM_RX ? k->hwtail : k->kfill; need;
+	     need--, j = nm_next(j, n)) {
 		struct netmap_slot *s = &k->ring->slot[j];
 		uint32_t chunk = min(len - ofs, bsize);
 
@@ -127,6 +147,12 @@ static void nm_gna_to_ring(struct nm_kring *k, struct sk_buff *skb)
 		s->len = chunk;
 		s->flags = need > 1 ? NS_MOREFRAG : 0;
 		ofs += min(len - ofs, bsize);
+	}
+	if (k->dir == NM_TX) {
+		/* Counted as sent when the switch forwards it. */
+		k->kfill = j;
+		spin_unlock(&k->lock);
+		return;
 	}
 	k->stats.pkts++;
 	k->stats.bytes += len;
@@ -177,6 +203,7 @@ static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
 	struct nm_gna *g = rcu_dereference(skb->dev->rx_handler_data);
+	struct nm_port *w;
 	struct nm_kring *k;
 	uint32_t q = 0;
 
@@ -188,10 +215,16 @@ static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
 	if (!g || !g->up.nrings[NM_RX])
 		return RX_HANDLER_PASS;
 	if (skb_rx_queue_recorded(skb))
-		q = skb_get_rx_queue(skb) % g->up.nrings[NM_RX];
-	k = &g->up.krings[NM_RX][q];
-	if (!nm_gna_ring_on(k))
-		return RX_HANDLER_PASS;
+		q = skb_get_rx_queue(skb);
+	w = READ_ONCE(g->up.wrap[0]);
+	if (w) {
+		/* An uplink: into the switch, through the NIC side's TX ring. */
+		k = &w->krings[NM_TX][q % w->nrings[NM_TX]];
+	} else {
+		k = &g->up.krings[NM_RX][q % g->up.nrings[NM_RX]];
+		if (!nm_gna_ring_on(k))
+			return RX_HANDLER_PASS;
+	}
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb)
 		return RX_HANDLER_CONSUMED;
@@ -205,6 +238,8 @@ static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
 		}
 	}
 	nm_gna_deliver(k, skb);
+	if (w)
+		queue_work(system_highpri_wq, &g->fwd_work);
 	return RX_HANDLER_CONSUMED;
 }
 
@@ -212,6 +247,7 @@ static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
 static netdev_tx_t nm_gna_stack_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct nm_gna *g = rcu_dereference_bh(dev->rx_handler_data);
+	struct nm_port *w;
 	struct nm_kring *k;
 
 	if (unlikely(!g)) {
@@ -220,10 +256,21 @@ static netdev_tx_t nm_gna_stack_xmit(struct sk_buff *skb, struct net_device *dev
 		kfree_skb(skb);
 		return NETDEV_TX_OK;
 	}
-	if (!nm_gna_tx_owned(g))
+	w = READ_ONCE(g->up.wrap[0]);
+	if (w) {
+		/* An uplink: the stack reaches the switch only through "IF^". */
+		w = READ_ONCE(g->up.wrap[1]);
+		k = w ? &w->krings[NM_TX][0] : NULL;
+	} else if (!nm_gna_tx_owned(g)) {
 		return g->orig_ops->ndo_start_xmit(skb, dev);
-	k = g->up.nhost[NM_RX] ? &g->up.krings[NM_RX][g->up.nrings[NM_RX]] : NULL;
-	if (!k || !nm_gna_ring_on(k)) {
+	} else if (g->up.nhost[NM_RX]) {
+		k = &g->up.krings[NM_RX][g->up.nrings[NM_RX]];
+		if (!nm_gna_ring_on(k))
+			k = NULL;
+	} else {
+		k = NULL;
+	}
+	if (!k) {
 		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb(skb);
 		return NETDEV_TX_OK;
@@ -232,14 +279,24 @@ static netdev_tx_t nm_gna_stack_xmit(struct sk_buff *skb, struct net_device *dev
 	if (!skb)
 		return NETDEV_TX_OK;
 	nm_gna_deliver(k, skb);
+	if (w)
+		queue_work(system_highpri_wq, &g->fwd_work);
 	return NETDEV_TX_OK;
 }
+
+static void nm_gna_drain(struct nm_gna *g, struct nm_kring *k);
 
 static void nm_gna_tx_timer(struct timer_list *t)
 {
 	struct nm_gna *g = from_timer(g, t, tx_timer);
+	struct nm_port *w = READ_ONCE(g->up.wrap[0]);
 	uint32_t i;
 
+	if (w) {
+		for (i = 0; i < w->nrings[NM_RX]; i++)
+			nm_gna_drain(g, &w->krings[NM_RX][i]);
+		return;
+	}
 	for (i = 0; i < g->up.nrings[NM_TX]; i++)
 		wake_up(&g->up.krings[NM_TX][i].wq);
 	wake_up(&g->up.wq);
@@ -413,6 +470,156 @@ static int nm_gna_rxsync(struct nm_kring *k)
 	return 0;
 }
 
+static int nm_gna_hook(struct nm_gna *g);
+static void nm_gna_unhook(struct nm_gna *g);
+
+/* ---- uplinks: the device as a switch port (vale.c makes the ports) ---- */
+
+/*
+ * Frames the switch published in RX ring @k of an uplink's side go out:
+ * to the wire for the NIC side, into the stack for the host side. Returns
+ * false when the driver stopped its queue (the rest waits for the timer).
+ */
+static bool nm_gna_drain_once(struct nm_gna *g, struct nm_kring *k)
+{
+	uint32_t n = k->num_slots, j = k->hwcur, tail, cnt, len, maxlen;
+	bool host = k->port == READ_ONCE(g->up.wrap[1]), ok = true;
+	struct net_device *dev;
+
+	tail = READ_ONCE(k->hwtail);
+	smp_rmb();
+	rcu_read_lock();
+	dev = rcu_dereference(g->live);
+	if (!dev) {
+		j = tail;	/* the device is gone: dropped */
+		goto out;
+	}
+	maxlen = dev->mtu + dev->hard_header_len + VLAN_HLEN;
+	while ((cnt = nm_gna_pkt(k, j, tail, &len))) {
+		struct sk_buff *skb = NULL;
+
+		if (len >= ETH_HLEN && len <= (host ? NM_GNA_MAX_FRAME : maxlen))
+			skb = nm_gna_build(k, dev, j, cnt, len);
+		if (!skb) {
+			k->stats.drop_bad_slot++;
+		} else if (host) {
+			skb->protocol = eth_type_trans(skb, dev);
+			skb->priority = NM_GNA_MAGIC_PRIO;
+			if (netif_rx(skb) != NET_RX_SUCCESS)
+				k->stats.drop_no_room++;
+		} else if (!nm_gna_xmit(g, dev, skb,
+					k->id % dev->real_num_tx_queues)) {
+			mod_timer(&g->tx_timer, jiffies + 1);
+			ok = false;
+			break;
+		}
+		j = (j + cnt) % n;
+	}
+out:
+	rcu_read_unlock();
+	/* The senders' room is what we gave back. */
+	spin_lock_bh(&k->lock);
+	k->hwcur = j;
+	spin_unlock_bh(&k->lock);
+	return ok;
+}
+
+/*
+ * One drainer at a time per ring; a sender that publishes while another
+ * drains leaves the frames to it, so the drainer looks again after letting
+ * go of the ring.
+ */
+static void nm_gna_drain(struct nm_gna *g, struct nm_kring *k)
+{
+	bool ok;
+
+	do {
+		if (!nm_os_busy_trylock(&k->busy))
+			return;
+		ok = nm_gna_drain_once(g, k);
+		nm_os_busy_unlock(&k->busy);
+		smp_mb();
+	} while (ok && READ_ONCE(k->hwtail) != READ_ONCE(k->hwcur));
+}
+
+void nm_os_uplink_rx_ready(struct nm_kring *k)
+{
+	nm_gna_drain(nm_gna_of(k->port->os_priv), k);
+}
+
+/*
+ * What the rx_handler and the xmit hook wrote into the uplink's TX rings
+ * goes through the switch; one instance runs at a time (workqueue rule).
+ */
+static void nm_gna_fwd(struct work_struct *work)
+{
+	struct nm_gna *g = container_of(work, struct nm_gna, fwd_work);
+	unsigned int rounds = 0;
+	uint32_t i, head;
+	bool again;
+	int s;
+
+	do {
+		again = false;
+		for (s = 0; s < 2; s++) {
+			struct nm_port *w = READ_ONCE(g->up.wrap[s]);
+
+			for (i = 0; w && i < w->nrings[NM_TX]; i++) {
+				struct nm_kring *k = &w->krings[NM_TX][i];
+
+				spin_lock_bh(&k->lock);
+				head = k->kfill;
+				spin_unlock_bh(&k->lock);
+				if (head == k->hwcur)
+					continue;
+				k->rhead = k->rcur = head;
+				vale_txsync(k);
+				/* Slots are read; the producer may reuse them. */
+				smp_mb();
+				again = true;
+			}
+		}
+		/* Let others run now and then under a flood. */
+	} while (again && ++rounds < 16);
+	if (again)
+		queue_work(system_highpri_wq, &g->fwd_work);
+}
+
+int nm_os_uplink_start(struct nm_port *nic)
+{
+	struct nm_gna *g = nm_gna_of(nic);
+	int err;
+
+	rtnl_lock();
+	err = nm_gna_hook(g);
+	rtnl_unlock();
+	return err;
+}
+
+void nm_os_uplink_stop(struct nm_port *nic)
+{
+	struct nm_gna *g = nm_gna_of(nic);
+
+	rtnl_lock();
+	nm_gna_unhook(g);
+	rtnl_unlock();
+	/* Nothing feeds the rings now; let what runs finish. */
+	cancel_work_sync(&g->fwd_work);
+	del_timer_sync(&g->tx_timer);
+}
+
+/* Devices that went away while attached leave their switch (control lock). */
+static void nm_gna_reap(struct work_struct *work)
+{
+	struct nm_gna *g, *tmp;
+
+	nm_ctrl_lock();
+	list_for_each_entry_safe(g, tmp, &nm_gna_list, list)
+		if (g->gone && g->up.wrap[0])
+			vale_uplink_detach(&g->up);
+	nm_ctrl_unlock();
+}
+
 /* Why @dev cannot take our rx_handler, for the log. */
 static const char *nm_gna_busy_reason(struct net_device *dev)
 {
@@ -487,10 +694,10 @@ static void nm_gna_dtor(struct nm_port *p)
 	struct nm_gna *g = nm_gna_of(p);
 
 	mutex_lock(&nm_gna_lock);
-	if (!list_empty(&g->list)) {
-		list_del_init(&g->list);
+	list_del(&g->list);
+	if (g->dev_held)
 		dev_put(g->dev);
-	}
+	g->dev_held = false;
 	mutex_unlock(&nm_gna_lock);
 	nm_os_free(g);
 }
@@ -511,11 +718,14 @@ int nm_gna_port(struct net_device *dev, struct nm_port **pp)
 
 	mutex_lock(&nm_gna_lock);
 	list_for_each_entry(g, &nm_gna_list, list) {
-		if (g->dev == dev) {
-			*pp = nm_port_get(&g->up);
-			mutex_unlock(&nm_gna_lock);
-			return 0;
-		}
+		if (g->dev != dev || g->gone)
+			continue;
+		mutex_unlock(&nm_gna_lock);
+		/* A switch uplink belongs to the switch. */
+		if (g->up.wrap[0])
+			return -EBUSY;
+		*pp = nm_port_get(&g->up);
+		return 0;
 	}
 	mutex_unlock(&nm_gna_lock);
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
@@ -541,11 +751,13 @@ int nm_gna_port(struct net_device *dev, struct nm_port **pp)
 	g->up.nslots[NM_RX] = NM_GNA_SLOTS;
 	g->dev = dev;
 	timer_setup(&g->tx_timer, nm_gna_tx_timer, 0);
+	INIT_WORK(&g->fwd_work, nm_gna_fwd);
 	INIT_LIST_HEAD(&g->list);
 	err = nm_port_init(&g->up, dev->name, &nm_gna_ops, mem);
 	if (err)
 		goto fail_free;
 	dev_hold(dev);
+	g->dev_held = true;
 	mutex_lock(&nm_gna_lock);
 	list_add(&g->list, &nm_gna_list);
 	mutex_unlock(&nm_gna_lock);
@@ -573,19 +785,28 @@ static int nm_gna_notifier(struct notifier_block *nb, unsigned long ev,
 		return NOTIFY_DONE;
 	mutex_lock(&nm_gna_lock);
 	list_for_each_entry(g, &nm_gna_list, list) {
-		if (g->dev == dev) {
+		if (g->dev == dev && !g->gone) {
 			found = g;
-			list_del_init(&g->list);
 			break;
 		}
 	}
-	mutex_unlock(&nm_gna_lock);
-	if (!found)
+	if (!found) {
+		mutex_unlock(&nm_gna_lock);
 		return NOTIFY_DONE;
+	}
 	nm_gna_unhook(found);
 	found->gone = true;
-	pr_info("netmap: %s went away while in use; its port is now inert\n",
-		dev->name);
+	found->dev_held = false;
+	if (found->up.wrap[0]) {
+		/* Leaving the switch needs the control lock: later, elsewhere. */
+		cancel_work_sync(&found->fwd_work);
+		schedule_work(&nm_gna_reap_work);
+		pr_info("netmap: %s went away; it leaves its switch\n", dev->name);
+	} else {
+		pr_info("netmap: %s went away while in use; its port is now inert\n",
+			dev->name);
+	}
+	mutex_unlock(&nm_gna_lock);
 	dev_put(dev);
 	return NOTIFY_OK;
 }
@@ -599,7 +820,16 @@ int nm_gna_init(void)
 	return register_netdevice_notifier(&nm_gna_nb);
 }
 
+/* Unload: uplinks leave their switches first (no file holds the module). */
 void nm_gna_fini(void)
 {
+	struct nm_gna *g, *tmp;
+
 	unregister_netdevice_notifier(&nm_gna_nb);
+	flush_work(&nm_gna_reap_work);
+	nm_ctrl_lock();
+	list_for_each_entry_safe(g, tmp, &nm_gna_list, list)
+		if (g->up.wrap[0])
+			vale_uplink_detach(&g->up);
+	nm_ctrl_unlock();
 }

@@ -238,3 +238,23 @@ void nm_os_netns_put(void *ns)
 {
 	(void)ns;
 }
+
+/*
+ * Uplinks need network devices, which userspace does not have: no port
+ * here is ever a NIC (NM_PORT_NIC), so these are never reached.
+ */
+int nm_os_uplink_start(struct nm_port *nic)
+{
+	(void)nic;
+	return -EOPNOTSUPP;
+}
+
+void nm_os_uplink_stop(struct nm_port *nic)
+{
+	(void)nic;
+}
+
+void nm_os_uplink_rx_ready(struct nm_kring *k)
+{
+	(void)k;
+}
