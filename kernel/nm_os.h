@@ -110,6 +110,14 @@ int nm_os_netdev_port(const char *name, struct nm_port **pp);
 int nm_os_persist_create(const char *name, struct nmreq_vale_newif *req);
 int nm_os_persist_delete(const char *name);
 /*
+ * A persistent port in a switch that no application holds is the stack's:
+ * the core keeps its rings and @on asks the OS layer to carry frames
+ * between them and the device (the same way as an uplink's host side);
+ * !@on stops that and waits until nothing of the OS layer touches the
+ * rings. Under the control lock; a failure leaves the port to applications.
+ */
+int nm_os_persist_stack(struct nm_port *p, bool on);
+/*
  * The parent a pipe of a missing device gets: a persistent port that
  * VALE_DELIF refuses and that goes away with its last pipe.
  */
@@ -132,16 +140,21 @@ void nm_os_netns_put(void *ns);
  * nic->wrap[1]; the OS layer then takes the device over: what it receives
  * it writes into the TX rings of the wrappers from kfill on and has the
  * core forward (vale_txsync), and what the switch delivers into a
- * wrapper's RX ring it transmits (or gives to the stack), told by
- * nm_os_uplink_rx_ready(). nm_os_uplink_stop() gives the device back and
+ * wrapper's RX ring it transmits (or gives to the stack), told through the
+ * wrapper's rx_ready hook. nm_os_uplink_stop() gives the device back and
  * waits until nothing of the OS layer touches the wrappers any more.
  * Under the control lock.
  */
-struct nm_kring;
 int nm_os_uplink_start(struct nm_port *nic);
 void nm_os_uplink_stop(struct nm_port *nic);
-/* Frames were published in RX ring @k of a wrapper (sender context). */
-void nm_os_uplink_rx_ready(struct nm_kring *k);
+/*
+ * Polling threads for an attached NIC (VALE_POLLING_ENABLE/DISABLE):
+ * start with @mode/@first/@n (-EINVAL for bad CPUs or rings, -EFAULT if
+ * already polling), or stop (@enable false; -EFAULT if not polling).
+ */
+int nm_os_uplink_poll(struct nm_port *nic, bool enable, uint32_t mode,
+		      uint32_t first, uint32_t n);
+bool nm_os_uplink_polling(struct nm_port *nic);
 
 /* Let others run while waiting for a ring another thread is syncing. */
 void nm_os_yield(void);

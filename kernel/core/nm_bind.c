@@ -200,10 +200,12 @@ int nm_bind_register(struct nm_priv *priv, struct nmreq_header *hdr,
 			}
 		}
 	}
+	if (p->ops->app_enter)
+		p->ops->app_enter(p);
 	if (p->active_fds == 0) {
 		err = nm_port_activate(p);
 		if (err)
-			goto put;
+			goto leave;
 	}
 	p->active_fds++;
 	err = nm_bind_make_if(&tmp);
@@ -237,6 +239,9 @@ int nm_bind_register(struct nm_priv *priv, struct nmreq_header *hdr,
 unreg:
 	if (--p->active_fds == 0)
 		nm_port_deactivate(p);
+leave:
+	if (p->ops->app_leave)
+		p->ops->app_leave(p);
 put:
 	nm_port_put(p);
 	return err;
@@ -264,6 +269,8 @@ void nm_bind_release(struct nm_priv *priv)
 	priv->nifp = NULL;
 	if (--p->active_fds == 0)
 		nm_port_deactivate(p);
+	if (p->ops->app_leave)
+		p->ops->app_leave(p);
 	priv->port = NULL;
 	nm_port_put(p);
 	/* An application may have opened a pipe's self-made parent by name. */

@@ -101,6 +101,13 @@ struct nm_port_ops {
 	void (*put)(struct nm_port *p);
 	int (*activate)(struct nm_port *p);
 	void (*deactivate)(struct nm_port *p);
+	/*
+	 * Optional: an application is about to bind the port (before its
+	 * rings are set up), and one has unbound it (after). Persistent
+	 * ports hand their rings between the stack and applications here.
+	 */
+	void (*app_enter)(struct nm_port *p);
+	void (*app_leave)(struct nm_port *p);
 };
 
 #define NM_PORT_VALE		0x0001	/* an ephemeral or persistent switch port */
@@ -132,6 +139,11 @@ struct nm_port {
 	 */
 	struct nm_port *wrap[2];
 	void *os_priv;
+	/*
+	 * Ports the kernel drains (uplink sides, persistent ports the stack
+	 * uses): called by a sender after it published frames in RX ring @k.
+	 */
+	void (*rx_ready)(struct nm_kring *k);
 };
 
 static inline uint32_t nm_port_nkrings(const struct nm_port *p, int dir)

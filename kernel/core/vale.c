@@ -215,7 +215,8 @@ static uint32_t vale_clamp(uint32_t v, uint32_t dflt, uint32_t max)
 /* A switch port with its own allocator (or @mem_id's), in no switch yet. */
 static int vale_port_alloc(const char *name, uint32_t txr, uint32_t rxr,
 			   uint32_t txd, uint32_t rxd, uint16_t mem_id,
-			   uint32_t extra_bufs, struct vale_port **vpp)
+			   uint32_t npipes, uint32_t extra_bufs,
+			   struct vale_port **vpp)
 {
 	struct vale_port *vp;
 	struct nm_mem *mem;
@@ -230,7 +231,8 @@ static int vale_port_alloc(const char *name, uint32_t txr, uint32_t rxr,
 		if (!mem)
 			return -EINVAL;
 	} else {
-		mem = nm_mem_private_new(txr, txd, rxr, rxd, 2, extra_bufs, &err);
+		mem = nm_mem_private_new(txr, txd, rxr, rxd, npipes, extra_bufs,
+					 &err);
 		if (!mem)
 			return err;
 	}
@@ -264,7 +266,7 @@ static int vale_port_create(struct vale_bridge *b, const char *name,
 		return -ENOMEM;
 	err = vale_port_alloc(name, reg->nr_tx_rings, reg->nr_rx_rings,
 			      reg->nr_tx_slots, reg->nr_rx_slots,
-			      reg->nr_mem_id, reg->nr_extra_bufs, &vp);
+			      reg->nr_mem_id, 2, reg->nr_extra_bufs, &vp);
 	if (err)
 		return err;
 	nm_strlcpy(vp->pname, strchr(name, ':') + 1, sizeof(vp->pname));
@@ -367,11 +369,63 @@ fail:
 	return on ? -ENOMEM : 0;
 }
 
+/*
+ * Persistent ports the stack uses: in a switch and held by no application,
+ * the kernel keeps the port active (one active_fd of its own) and the OS
+ * layer carries frames between its rings and the device's stack. An
+ * application that binds the port gets fresh rings; when it goes, the
+ * stack has the port again. @app_coming: an application is binding it.
+ */
+static void vale_persist_kmode(struct vale_port *vp, bool app_coming)
+{
+	struct nm_port *p = &vp->up;
+	unsigned int app_fds = p->active_fds - (vp->kfd ? 1 : 0);
+	bool want = vp->persistent && vp->nm > 0 && app_fds == 0 && !app_coming;
+	int err;
+
+	if (want == vp->kfd)
+		return;
+	if (!want) {
+		nm_os_persist_stack(p, false);
+		vp->kfd = false;
+		if (--p->active_fds == 0)
+			nm_port_deactivate(p);
+		return;
+	}
+	if (p->active_fds == 0) {
+		err = nm_port_activate(p);
+		if (err) {
+			nm_os_log(NM_LOG_WARN, "%s: no rings for the stack (%d)",
+				  p->name, err);
+			return;
+		}
+	}
+	p->active_fds++;
+	vp->kfd = true;
+	if (nm_os_persist_stack(p, true)) {
+		vp->kfd = false;
+		if (--p->active_fds == 0)
+			nm_port_deactivate(p);
+	}
+}
+
+static void vale_port_app_enter(struct nm_port *p)
+{
+	vale_persist_kmode(vale_port_of(p), true);
+}
+
+static void vale_port_app_leave(struct nm_port *p)
+{
+	vale_persist_kmode(vale_port_of(p), false);
+}
+
 static const struct nm_port_ops vale_port_ops = {
 	.txsync = vale_txsync,
 	.rxsync = vale_rxsync,
 	.reg = vale_port_reg,
 	.dtor = vale_port_dtor,
+	.app_enter = vale_port_app_enter,
+	.app_leave = vale_port_app_leave,
 };
 
 bool vale_port_is_vale(const struct nm_port *p)
@@ -513,8 +567,9 @@ static int vale_kport_new(const char *pname, struct nm_port *nic, uint32_t txr,
 	struct vale_port *vp;
 	int err;
 
+	/* No application opens it, so no pipe either: 8 MB, not 40. */
 	err = vale_port_alloc(pname, txr, rxr, VALE_DEF_SLOTS, VALE_DEF_SLOTS,
-			      0, 0, &vp);
+			      0, 0, 0, &vp);
 	if (err)
 		return err;
 	vp->kernel = true;
@@ -684,6 +739,7 @@ int vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *req)
 	if (vp->rx_on)
 		vale_set_rx_on(vp, true);
 	req->port_index = vp->m[vp->nm - 1].idx;
+	vale_persist_kmode(vp, false);
 	return 0;
 }
 
@@ -703,8 +759,11 @@ int vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *req)
 	if (vp->kernel) {
 		struct nm_port *nic = vp->up.os_priv;
 
-		req->port_index = vp->m[0].idx;
 		nm_port_put(p);
+		/* Stop the polling threads first (netmap-abi.md 6.3). */
+		if (nm_os_uplink_polling(nic))
+			return -EBUSY;
+		req->port_index = vp->m[0].idx;
 		vale_uplink_detach(nic);
 		return 0;
 	}
@@ -722,6 +781,7 @@ int vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *req)
 	}
 	req->port_index = m->idx;
 	vale_leave(vp, (uint8_t)(m - vp->m));
+	vale_persist_kmode(vp, false);
 	nm_port_put(p);		/* the lookup's */
 	nm_port_put(p);		/* the membership's */
 	return 0;
@@ -737,7 +797,7 @@ int vale_persist_new(const char *ifname, struct nmreq_vale_newif *req,
 
 	err = vale_port_alloc(ifname, req->nr_tx_rings, req->nr_rx_rings,
 			      req->nr_tx_slots, req->nr_rx_slots,
-			      req->nr_mem_id, 0, &vp);
+			      req->nr_mem_id, 2, 0, &vp);
 	if (err)
 		return err;
 	vp->persistent = true;
@@ -766,22 +826,33 @@ void vale_persist_detach_all(struct nm_port *p)
 		vale_leave(vp, vp->nm - 1);
 		nm_port_put(p);
 	}
+	vale_persist_kmode(vp, false);
 }
 
+/*
+ * VALE_POLLING_ENABLE/DISABLE on "valeX:IF", IF an uplink: kernel threads
+ * forward what IF receives. Mode and CPUs are checked by the OS layer.
+ */
 int vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
 		 bool enable)
 {
+	struct vale_port *vp;
 	struct nm_port *p;
 	int err;
 
-	(void)req;
-	(void)enable;
 	if (!vale_name_is_vale(hdr->nr_name))
 		return -EINVAL;
 	err = vale_existing(hdr->nr_name, &p);
 	if (err)
 		return err;
-	/* Polling threads serve NIC ports only. */
+	vp = vale_port_of(p);
+	if (!vp->kernel) {
+		/* Polling threads serve NIC ports only. */
+		nm_port_put(p);
+		return -EOPNOTSUPP;
+	}
+	err = nm_os_uplink_poll(vp->up.os_priv, enable, req->nr_mode,
+				req->nr_first_cpu_id, req->nr_num_polling_cpus);
 	nm_port_put(p);
-	return -EOPNOTSUPP;
+	return err;
 }

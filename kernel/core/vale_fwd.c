@@ -471,8 +471,8 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	NM_STAT(dk->stats.drop_bad_slot += bad);
 	nm_spin_unlock(&dk->lock);
 	if (published) {
-		if (nm_unlikely(dst->kernel))
-			nm_os_uplink_rx_ready(dk);
+		if (nm_unlikely(dp->rx_ready != NULL))
+			dp->rx_ready(dk);
 		nm_waitq_wake(&dk->wq);
 		nm_waitq_wake(&dp->wq);
 	}

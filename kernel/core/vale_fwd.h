@@ -45,6 +45,7 @@ struct vale_port {
 	char pname[16];			/* port part of "valeX:pname" */
 	bool persistent;
 	bool kernel;			/* an uplink's side: fed and drained by the OS */
+	bool kfd;			/* persistent, held active for the stack */
 	bool rx_on;			/* has rings, may receive */
 	uint8_t nm;			/* memberships in use */
 	struct vale_member m[VALE_MAX_MEMBERSHIPS];

@@ -51,8 +51,6 @@
 
 #define NM_GNA_SLOTS		1024
 #define NM_GNA_MAX_RINGS	64
-#define NM_GNA_MAX_FRAME	65535
-#define NM_GNA_MAX_FRAGS	64
 /* skb->priority of frames we inject into the stack: our rx_handler lets them by. */
 #define NM_GNA_MAGIC_PRIO	0x4e4d4750
 
@@ -67,6 +65,7 @@ struct nm_gna {
 	bool dev_held;				/* under nm_gna_lock */
 	struct timer_list tx_timer;		/* retry after a stopped queue */
 	struct work_struct fwd_work;		/* uplink: received frames into the switch */
+	struct nm_poller *poller;		/* or polling threads do (control lock) */
 	struct list_head list;
 };
 
@@ -100,103 +99,6 @@ static bool nm_gna_tx_owned(struct nm_gna *g)
 		if (nm_gna_ring_on(&g->up.krings[NM_TX][i]))
 			return true;
 	return false;
-}
-
-/*
- * Copy @skb (data at the MAC header, linear or not) into the free slots of
- * RX ring @k. Runs in softirq context (rx_handler, xmit hook); the ring lock
- * orders it against the application's RX sync and other CPUs.
- */
-static void nm_gna_to_ring(struct nm_kring *k, struct sk_buff *skb)
-{
-	struct nm_mem *mem = k->port->mem;
-	uint32_t bsize = nm_mem_buf_size(mem), n = k->num_slots;
-	uint32_t len = skb->len, need, room, j, ofs = 0;
-
-	need = len ? DIV_ROUND_UP(len, bsize) : 1;
-	spin_lock(&k->lock);
-	if (unlikely(!k->ring)) {
-		spin_unlock(&k->lock);
-		return;
-	}
-	/*
-	 * An application's RX ring fills [hwtail, hwcur - 1); an uplink's
-	 * TX ring, which we fill for the switch to forward, [kfill, hwtail).
-	 */
-	if (k->dir == NM_RX)
-		room = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
-	else
-		room = nm_dist(k->kfill, k->hwtail, n);
-	if (len > NM_GNA_MAX_FRAME || need > NM_GNA_MAX_FRAGS) {
-		k->stats.drop_bad_slot++;
-		goto out;
-	}
-	if (need > room) {
-		k->stats.drop_no_room++;
-		goto out;
-	}
-	for (j = k->dir == NM_RX ? k->hwtail : k->kfill; need;
-	     need--, j = nm_next(j, n)) {
-		struct netmap_slot *s = &k->ring->slot[j];
-		uint32_t chunk = min(len - ofs, bsize);
-
-		if (unlikely(!nm_mem_buf_valid(mem, s->buf_idx)))
-			chunk = 0;	/* the user broke the slot; keep going */
-		else if (skb_copy_bits(skb, ofs, nm_mem_buf(mem, s->buf_idx), chunk))
-			chunk = 0;
-		s->len = chunk;
-		s->flags = need > 1 ? NS_MOREFRAG : 0;
-		ofs += min(len - ofs, bsize);
-	}
-	if (k->dir == NM_TX) {
-		/* Counted as sent when the switch forwards it. */
-		k->kfill = j;
-		spin_unlock(&k->lock);
-		return;
-	}
-	k->stats.pkts++;
-	k->stats.bytes += len;
-	smp_wmb();
-	WRITE_ONCE(k->hwtail, j);
-	spin_unlock(&k->lock);
-	wake_up(&k->wq);
-	wake_up(&k->port->wq);
-	return;
-out:
-	spin_unlock(&k->lock);
-}
-
-/*
- * Deliver @skb (data at the MAC header) to RX ring @k as wire frames:
- * offloaded segments are cut and partial checksums filled in first.
- * Consumes @skb.
- */
-static void nm_gna_deliver(struct nm_kring *k, struct sk_buff *skb)
-{
-	struct sk_buff *segs, *next;
-
-	if (skb_is_gso(skb)) {
-		segs = __skb_gso_segment(skb, 0, skb->ip_summed == CHECKSUM_PARTIAL);
-		if (IS_ERR_OR_NULL(segs)) {
-			k->stats.drop_bad_slot++;
-			kfree_skb(skb);
-			return;
-		}
-		consume_skb(skb);
-		skb_list_walk_safe(segs, skb, next) {
-			skb_mark_not_on_list(skb);
-			nm_gna_to_ring(k, skb);
-			consume_skb(skb);
-		}
-		return;
-	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
-		k->stats.drop_bad_slot++;
-		kfree_skb(skb);
-		return;
-	}
-	nm_gna_to_ring(k, skb);
-	consume_skb(skb);
 }
 
 static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
@@ -237,8 +139,8 @@ static rx_handler_result_t nm_gna_rx_handler(struct sk_buff **pskb)
 			return RX_HANDLER_CONSUMED;
 		}
 	}
-	nm_gna_deliver(k, skb);
-	if (w)
+	nm_skb_to_ring(k, skb);
+	if (w && !READ_ONCE(g->poller))
 		queue_work(system_highpri_wq, &g->fwd_work);
 	return RX_HANDLER_CONSUMED;
 }
@@ -278,7 +180,7 @@ static netdev_tx_t nm_gna_stack_xmit(struct sk_buff *skb, struct net_device *dev
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb)
 		return NETDEV_TX_OK;
-	nm_gna_deliver(k, skb);
+	nm_skb_to_ring(k, skb);
 	if (w)
 		queue_work(system_highpri_wq, &g->fwd_work);
 	return NETDEV_TX_OK;
@@ -300,58 +202,6 @@ static void nm_gna_tx_timer(struct timer_list *t)
 	for (i = 0; i < g->up.nrings[NM_TX]; i++)
 		wake_up(&g->up.krings[NM_TX][i].wq);
 	wake_up(&g->up.wq);
-}
-
-/*
- * Slots of the packet starting at @j, if it is complete before @head:
- * returns the slot count and its byte length in *len, 0 if incomplete.
- */
-static uint32_t nm_gna_pkt(struct nm_kring *k, uint32_t j, uint32_t head,
-			   uint32_t *len)
-{
-	uint32_t n = k->num_slots, cnt = 0, l = 0;
-
-	while (j != head) {
-		struct netmap_slot *s = &k->ring->slot[j];
-
-		l += s->len;
-		cnt++;
-		j = nm_next(j, n);
-		if (!(s->flags & NS_MOREFRAG) || cnt == NM_GNA_MAX_FRAGS) {
-			*len = l;
-			return cnt;
-		}
-	}
-	return 0;
-}
-
-/* A new skb holding the packet of @cnt slots from @j, or NULL. */
-static struct sk_buff *nm_gna_build(struct nm_kring *k, struct net_device *dev,
-				    uint32_t j, uint32_t cnt, uint32_t len)
-{
-	struct nm_mem *mem = k->port->mem;
-	uint32_t bsize = nm_mem_buf_size(mem), n = k->num_slots;
-	struct sk_buff *skb;
-
-	/* ETH_ZLEN of tailroom lets drivers pad short frames in place. */
-	skb = netdev_alloc_skb(dev, max_t(uint32_t, len, ETH_ZLEN));
-	if (!skb)
-		return NULL;
-	for (; cnt; cnt--, j = nm_next(j, n)) {
-		struct netmap_slot *s = &k->ring->slot[j];
-
-		if (!nm_mem_buf_valid(mem, s->buf_idx) || s->len > bsize ||
-		    (s->flags & NS_INDIRECT)) {
-			kfree_skb(skb);
-			return NULL;
-		}
-		skb_put_data(skb, nm_mem_buf(mem, s->buf_idx), s->len);
-	}
-	skb_reset_mac_header(skb);
-	skb->dev = dev;
-	if (len >= ETH_HLEN)
-		skb->protocol = eth_hdr(skb)->h_proto;
-	return skb;
 }
 
 /* Hand @skb to the driver on queue @q; false if the queue is stopped. */
@@ -388,11 +238,11 @@ static int nm_gna_nic_txsync(struct nm_gna *g, struct nm_kring *k,
 	uint16_t q = k->id % dev->real_num_tx_queues;
 	bool up = netif_running(dev) && netif_carrier_ok(dev);
 
-	while ((cnt = nm_gna_pkt(k, j, k->rhead, &len))) {
+	while ((cnt = nm_ring_pkt(k, j, k->rhead, &len))) {
 		struct sk_buff *skb = NULL;
 
 		if (up && len >= ETH_HLEN && len <= maxlen)
-			skb = nm_gna_build(k, dev, j, cnt, len);
+			skb = nm_skb_from_ring(k, dev, j, cnt, len);
 		if (!skb) {
 			/* Link down, runt, oversized or broken: dropped, counted. */
 			k->stats.drop_bad_slot++;
@@ -416,11 +266,11 @@ static int nm_gna_host_txsync(struct nm_kring *k, struct net_device *dev)
 {
 	uint32_t n = k->num_slots, j = k->hwcur, cnt, len;
 
-	while ((cnt = nm_gna_pkt(k, j, k->rhead, &len))) {
+	while ((cnt = nm_ring_pkt(k, j, k->rhead, &len))) {
 		struct sk_buff *skb = NULL;
 
-		if (len >= ETH_HLEN && len <= NM_GNA_MAX_FRAME)
-			skb = nm_gna_build(k, dev, j, cnt, len);
+		if (len >= ETH_HLEN && len <= NM_SKB_MAX_FRAME)
+			skb = nm_skb_from_ring(k, dev, j, cnt, len);
 		if (skb) {
 			skb->protocol = eth_type_trans(skb, dev);
 			skb->priority = NM_GNA_MAGIC_PRIO;
@@ -476,15 +326,15 @@ static void nm_gna_unhook(struct nm_gna *g);
 /* ---- uplinks: the device as a switch port (vale.c makes the ports) ---- */
 
 /*
- * Frames the switch published in RX ring @k of an uplink's side go out:
- * to the wire for the NIC side, into the stack for the host side. Returns
- * false when the driver stopped its queue (the rest waits for the timer).
+ * Frames the switch published in RX ring @k of the NIC side go to the wire.
+ * Returns false when the driver stopped its queue (the rest waits for the
+ * timer).
  */
 static bool nm_gna_drain_once(struct nm_gna *g, struct nm_kring *k)
 {
 	uint32_t n = k->num_slots, j = k->hwcur, tail, cnt, len, maxlen;
-	bool host = k->port == READ_ONCE(g->up.wrap[1]), ok = true;
 	struct net_device *dev;
+	bool ok = true;
 
 	tail = READ_ONCE(k->hwtail);
 	smp_rmb();
@@ -495,18 +345,13 @@ static bool nm_gna_drain_once(struct nm_gna *g, struct nm_kring *k)
 		goto out;
 	}
 	maxlen = dev->mtu + dev->hard_header_len + VLAN_HLEN;
-	while ((cnt = nm_gna_pkt(k, j, tail, &len))) {
+	while ((cnt = nm_ring_pkt(k, j, tail, &len))) {
 		struct sk_buff *skb = NULL;
 
-		if (len >= ETH_HLEN && len <= (host ? NM_GNA_MAX_FRAME : maxlen))
-			skb = nm_gna_build(k, dev, j, cnt, len);
+		if (len >= ETH_HLEN && len <= maxlen)
+			skb = nm_skb_from_ring(k, dev, j, cnt, len);
 		if (!skb) {
 			k->stats.drop_bad_slot++;
-		} else if (host) {
-			skb->protocol = eth_type_trans(skb, dev);
-			skb->priority = NM_GNA_MAGIC_PRIO;
-			if (netif_rx(skb) != NET_RX_SUCCESS)
-				k->stats.drop_no_room++;
 		} else if (!nm_gna_xmit(g, dev, skb,
 					k->id % dev->real_num_tx_queues)) {
 			mod_timer(&g->tx_timer, jiffies + 1);
@@ -542,7 +387,17 @@ static void nm_gna_drain(struct nm_gna *g, struct nm_kring *k)
 	} while (ok && READ_ONCE(k->hwtail) != READ_ONCE(k->hwcur));
 }
 
-void nm_os_uplink_rx_ready(struct nm_kring *k)
+/* The host side: into the stack, past our own rx_handler. */
+static void nm_gna_host_rx_ready(struct nm_kring *k)
+{
+	struct nm_gna *g = nm_gna_of(k->port->os_priv);
+
+	rcu_read_lock();
+	nm_kport_to_stack(k, rcu_dereference(g->live), NM_GNA_MAGIC_PRIO);
+	rcu_read_unlock();
+}
+
+static void nm_gna_nic_rx_ready(struct nm_kring *k)
 {
 	nm_gna_drain(nm_gna_of(k->port->os_priv), k);
 }
@@ -555,7 +410,6 @@ static void nm_gna_fwd(struct work_struct *work)
 {
 	struct nm_gna *g = container_of(work, struct nm_gna, fwd_work);
 	unsigned int rounds = 0;
-	uint32_t i, head;
 	bool again;
 	int s;
 
@@ -564,20 +418,8 @@ static void nm_gna_fwd(struct work_struct *work)
 		for (s = 0; s < 2; s++) {
 			struct nm_port *w = READ_ONCE(g->up.wrap[s]);
 
-			for (i = 0; w && i < w->nrings[NM_TX]; i++) {
-				struct nm_kring *k = &w->krings[NM_TX][i];
-
-				spin_lock_bh(&k->lock);
-				head = k->kfill;
-				spin_unlock_bh(&k->lock);
-				if (head == k->hwcur)
-					continue;
-				k->rhead = k->rcur = head;
-				vale_txsync(k);
-				/* Slots are read; the producer may reuse them. */
-				smp_mb();
+			if (w && nm_kport_forward(w))
 				again = true;
-			}
 		}
 		/* Let others run now and then under a flood. */
 	} while (again && ++rounds < 16);
@@ -590,16 +432,54 @@ int nm_os_uplink_start(struct nm_port *nic)
 	struct nm_gna *g = nm_gna_of(nic);
 	int err;
 
+	nic->wrap[0]->rx_ready = nm_gna_nic_rx_ready;
+	if (nic->wrap[1])
+		nic->wrap[1]->rx_ready = nm_gna_host_rx_ready;
 	rtnl_lock();
 	err = nm_gna_hook(g);
 	rtnl_unlock();
 	return err;
 }
 
+int nm_os_uplink_poll(struct nm_port *nic, bool enable, uint32_t mode,
+		      uint32_t first, uint32_t n)
+{
+	struct nm_gna *g = nm_gna_of(nic);
+	struct nm_poller *p;
+	int err;
+
+	if (!enable) {
+		if (!g->poller)
+			return -EFAULT;
+		p = g->poller;
+		WRITE_ONCE(g->poller, NULL);
+		nm_poller_stop(p);
+		/* What arrived meanwhile goes the ordinary way. */
+		queue_work(system_highpri_wq, &g->fwd_work);
+		return 0;
+	}
+	if (g->poller)
+		return -EFAULT;
+	p = nm_poller_start(nic->wrap[0], mode, first, n, &err);
+	if (!p)
+		return err;
+	WRITE_ONCE(g->poller, p);
+	return 0;
+}
+
+bool nm_os_uplink_polling(struct nm_port *nic)
+{
+	return nm_gna_of(nic)->poller != NULL;
+}
+
 void nm_os_uplink_stop(struct nm_port *nic)
 {
 	struct nm_gna *g = nm_gna_of(nic);
 
+	if (g->poller) {
+		nm_poller_stop(g->poller);
+		WRITE_ONCE(g->poller, NULL);
+	}
 	rtnl_lock();
 	nm_gna_unhook(g);
 	rtnl_unlock();

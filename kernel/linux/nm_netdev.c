@@ -6,8 +6,12 @@
  *
  * A persistent port's device is what makes it visible in "ip link" and
  * gives it a life independent of any application; the switch side is an
- * ordinary VALE port owned by the device. Until the host stack path exists,
- * frames the stack transmits on it are dropped and counted.
+ * ordinary VALE port owned by the device. While the port is in a switch and
+ * no application holds it, the device is an ordinary interface of the stack
+ * (a container given it talks through the switch with sockets): what the
+ * stack transmits is written into the port's TX rings and forwarded by a
+ * work item, what the switch delivers enters the stack. Otherwise frames
+ * the stack transmits on it are dropped and counted.
  */
 #include <linux/etherdevice.h>
 #include <linux/list.h>
@@ -15,6 +19,7 @@
 #include <linux/nsproxy.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "../nm_os.h"
@@ -25,7 +30,9 @@
 struct nm_persist {
 	struct nm_port *port;
 	bool autodelete;		/* parent made for a pipe */
+	bool stack;			/* the stack has the port's rings */
 	struct net_device *dev;
+	struct work_struct fwd_work;	/* stack frames into the switch */
 	struct list_head list;
 };
 
@@ -34,9 +41,57 @@ static LIST_HEAD(nm_persist_list);
 
 static netdev_tx_t nm_persist_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	dev_core_stats_tx_dropped_inc(dev);
-	dev_kfree_skb_any(skb);
+	struct nm_persist *np = netdev_priv(dev);
+	struct nm_port *p = np->port;
+
+	if (!READ_ONCE(np->stack)) {
+		/* An application has the port, or it is in no switch. */
+		dev_core_stats_tx_dropped_inc(dev);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	nm_skb_to_ring(&p->krings[NM_TX][skb_get_queue_mapping(skb) %
+					 p->nrings[NM_TX]], skb);
+	queue_work(system_highpri_wq, &np->fwd_work);
 	return NETDEV_TX_OK;
+}
+
+static void nm_persist_fwd(struct work_struct *work)
+{
+	struct nm_persist *np = container_of(work, struct nm_persist, fwd_work);
+	unsigned int rounds = 0;
+	bool again;
+
+	do
+		again = nm_kport_forward(np->port);
+	while (again && ++rounds < 16);
+	if (again)
+		queue_work(system_highpri_wq, &np->fwd_work);
+}
+
+static void nm_persist_rx_ready(struct nm_kring *k)
+{
+	struct nm_persist *np = k->port->os_priv;
+
+	nm_kport_to_stack(k, np->dev, 0);
+}
+
+int nm_os_persist_stack(struct nm_port *p, bool on)
+{
+	struct nm_persist *np = p->os_priv;
+
+	if (on) {
+		p->rx_ready = nm_persist_rx_ready;
+		WRITE_ONCE(np->stack, true);
+		return 0;
+	}
+	WRITE_ONCE(np->stack, false);
+	/* No xmit of ours is still writing into the rings... */
+	synchronize_net();
+	/* ...and nothing is left to forward from them. */
+	cancel_work_sync(&np->fwd_work);
+	p->rx_ready = NULL;
+	return 0;
 }
 
 static int nm_persist_open(struct net_device *dev)
@@ -118,6 +173,8 @@ int nm_os_persist_create(const char *name, struct nmreq_vale_newif *req)
 	np = netdev_priv(dev);
 	np->port = port;
 	np->dev = dev;
+	INIT_WORK(&np->fwd_work, nm_persist_fwd);
+	port->os_priv = np;
 	err = register_netdev(dev);
 	if (err)
 		goto fail_port;

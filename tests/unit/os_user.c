@@ -254,7 +254,21 @@ void nm_os_uplink_stop(struct nm_port *nic)
 	(void)nic;
 }
 
-void nm_os_uplink_rx_ready(struct nm_kring *k)
+int nm_os_uplink_poll(struct nm_port *nic, bool enable, uint32_t mode,
+		      uint32_t first, uint32_t n)
 {
-	(void)k;
+	(void)nic; (void)enable; (void)mode; (void)first; (void)n;
+	return -EOPNOTSUPP;
+}
+
+bool nm_os_uplink_polling(struct nm_port *nic)
+{
+	(void)nic;
+	return false;
+}
+
+int nm_os_persist_stack(struct nm_port *p, bool on)
+{
+	(void)p;
+	return on ? -EOPNOTSUPP : 0;	/* no stack to hand frames to */
 }

@@ -7,10 +7,16 @@
  *
  * usage: tcpblob recv PORT FILE      accept one connection, write it to FILE
  *        tcpblob send ADDR PORT FILE send FILE; exit 0 once the peer has it
+ *        tcpblob gen FILE BYTES      write BYTES of pseudo-random data
+ *
+ * "gen" exists because reading /dev/urandom early in a 6.12 guest under
+ * TCG can hit the kernel's own jump-label patching of the random driver
+ * (an int3 oops that has nothing to do with netmap).
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +48,31 @@ int main(int argc, char **argv)
 	int s, c, f, one = 1;
 	char x;
 
+	if (argc == 4 && !strcmp(argv[1], "gen")) {
+		uint32_t x = 2463534242u;
+		long left = atol(argv[3]);
+		char buf[4096];
+		int i;
+
+		f = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (f < 0) {
+			perror("tcpblob: gen");
+			return 1;
+		}
+		while (left > 0) {
+			for (i = 0; i < (int)sizeof(buf); i++) {
+				x ^= x << 13;	/* xorshift32 */
+				x ^= x >> 17;
+				x ^= x << 5;
+				buf[i] = (char)x;
+			}
+			if (write(f, buf, left < (long)sizeof(buf) ? (size_t)left : sizeof(buf)) < 0)
+				return 1;
+			left -= sizeof(buf);
+		}
+		close(f);
+		return 0;
+	}
 	if (argc == 4 && !strcmp(argv[1], "recv")) {
 		s = socket(AF_INET, SOCK_STREAM, 0);
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -82,6 +113,6 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	fprintf(stderr, "usage: tcpblob recv PORT FILE | send ADDR PORT FILE\n");
+	fprintf(stderr, "usage: tcpblob recv PORT FILE | send ADDR PORT FILE | gen FILE BYTES\n");
 	return 2;
 }

@@ -45,7 +45,7 @@ t "veth va <-> vb, vb in netns nsb" sh -c '
 t "the stack pings across before netmap" ping -c 1 -W 3 10.1.0.2
 
 t "control: 512 KiB over TCP without netmap" sh -c "
-	dd if=/dev/urandom of=/tmp/blob0 bs=1024 count=512 2>/dev/null
+	tcpblob gen /tmp/blob0 524288
 	$NS tcpblob recv 5000 /tmp/blob0.rx & sleep 0.5
 	tcpblob send 10.1.0.2 5000 /tmp/blob0 && same_file /tmp/blob0 /tmp/blob0.rx"
 
@@ -100,7 +100,7 @@ t "the stack pings nsb through the forwarder" ping -c 3 -i 0.3 -W 3 10.1.0.2
 # TCP through the forwarder: the stacks hand over TSO segments and partial
 # checksums; the rings must only ever see complete wire frames.
 t "512 KiB over TCP, host to nsb, through the forwarder" sh -c "
-	dd if=/dev/urandom of=/tmp/blob bs=1024 count=512 2>/dev/null
+	tcpblob gen /tmp/blob 524288
 	$NS tcpblob recv 5001 /tmp/blob.rx & sleep 0.5
 	tcpblob send 10.1.0.2 5001 /tmp/blob && same_file /tmp/blob /tmp/blob.rx"
 t "512 KiB over TCP, nsb to host" sh -c "

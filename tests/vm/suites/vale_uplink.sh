@@ -43,7 +43,7 @@ t "vale-ctl -l lists both uplinks" sh -c '
 	vale-ctl -l > /tmp/l; cat /tmp/l; grep -q "^vale0:va1 " /tmp/l && grep -q "^vale0:va2 " /tmp/l'
 t "ns1 pings ns2 through the switch" $N1 ping -c 3 -i 0.3 -W 3 10.3.0.2
 t "256 KiB over TCP ns1 -> ns2" sh -c "
-	dd if=/dev/urandom of=/tmp/blob bs=1024 count=256 2>/dev/null
+	tcpblob gen /tmp/blob 262144
 	$N2 tcpblob recv 5001 /tmp/blob.rx & sleep 0.5
 	$N1 tcpblob send 10.3.0.2 5001 /tmp/blob && same_file /tmp/blob /tmp/blob.rx"
 t "256 KiB over TCP ns2 -> ns1" sh -c "
@@ -57,6 +57,35 @@ t "both namespaces got them on the wire" sh -c "
 	a=\$($N1 cat /sys/class/net/vb1/statistics/rx_packets)
 	b=\$($N2 cat /sys/class/net/vb2/statistics/rx_packets)
 	echo \$a \$b; [ \$a -ge 2000 ] && [ \$b -ge 2000 ]"
+
+# Polling threads instead of the work item, switched under traffic.
+t "a flood ping ns1 -> ns2 in the background" sh -c "
+	$N1 ping -i 0.02 -W 1 10.3.0.2 > /tmp/pflood.out 2>&1 & echo \$! > /tmp/pflood.pid"
+t "vale-ctl -p needs -C, as upstream's" sh -c '! vale-ctl -p vale0:va1'
+t "vale-ctl -p vale0:va1 -C 0,0 (one thread, CPU 0)" vale-ctl -p vale0:va1 -C 0,0
+t "the polling thread runs" sh -c 'ps | grep -q "\[nm-poll/va[1]/0\]"'
+t "a second -p is refused (EFAULT)" sh -c 'vale-ctl -p vale0:va1 -C 0,0 2>&1 | grep -q "Bad address"'
+t "detach is refused while polling (EBUSY)" sh -c 'vale-ctl -d vale0:va1 2>&1 | grep -q "busy"'
+t "ns1 pings ns2 while polling" $N1 ping -c 3 -i 0.3 -W 3 10.3.0.2
+t "TCP ns1 -> ns2 while polling" sh -c "
+	$N2 tcpblob recv 5003 /tmp/blob.rx3 & sleep 0.5
+	$N1 tcpblob send 10.3.0.2 5003 /tmp/blob && same_file /tmp/blob /tmp/blob.rx3"
+t "vale-ctl -P vale0:va1" vale-ctl -P vale0:va1
+t "the thread is gone" sh -c '! ps | grep -q "\[nm-poll/va[1]"'
+t "a second -P is refused (EFAULT)" sh -c 'vale-ctl -P vale0:va1 2>&1 | grep -q "Bad address"'
+t "traffic goes on without polling" $N1 ping -c 2 -i 0.3 -W 3 10.3.0.2
+t "multi-CPU mode, ring 0 on CPU 0 (-C 1,0,1)" vale-ctl -p vale0:va1 -C 1,0,1
+t "traffic with it" $N1 ping -c 2 -i 0.3 -W 3 10.3.0.2
+t "vale-ctl -P again" vale-ctl -P vale0:va1
+t "as many threads as CPUs is refused (EINVAL)" sh -c 'vale-ctl -p vale0:va1 -C 1,0,2 2>&1 | grep -q "Invalid argument"'
+t "an offline CPU is refused (EINVAL)" sh -c 'vale-ctl -p vale0:va1 -C 0,7 2>&1 | grep -q "Invalid argument"'
+t "rings past the device's are refused (EINVAL)" sh -c 'vale-ctl -p vale0:va1 -C 1,1,1 2>&1 | grep -q "Invalid argument"'
+t "polling a port that is no uplink is EOPNOTSUPP" sh -c '
+	nm_nic rx vale0:eph 1000 3 > /dev/null 2>&1 & sleep 1
+	vale-ctl -p vale0:eph -C 0,0 2>&1 | grep -q "not supported"'
+t "stop the flood; it lost little" sh -c '
+	kill -INT $(cat /tmp/pflood.pid); sleep 0.5; tail -3 /tmp/pflood.out
+	grep -Eq " [0-9] packets received| [0-9]+ packets received" /tmp/pflood.out'
 
 t "an attached device refuses another open (EBUSY)" sh -c 'nm_nic open netmap:va1; [ $? = 16 ]'
 t "and another attach (EBUSY)" sh -c 'vale-ctl -a vale1:va1; [ $? = 1 ]'
@@ -89,7 +118,8 @@ t "vale0:va2 leaves the switch by itself" sh -c '
 t "stop the flood" sh -c 'kill $(cat /tmp/flood.pid); true'
 t "the kernel said why" sh -c 'dmesg | grep -q "va2 went away; it leaves its switch"'
 
-t "rmmod netmap with va1 still attached" rmmod netmap
+t "polling on va1 again, left on" vale-ctl -p vale0:va1 -C 0,0
+t "rmmod netmap with va1 still attached and polled" rmmod netmap
 t "va1 is an ordinary device again: ns1 reaches an address on it" sh -c "
 	/bin/ip addr add 10.4.0.4/24 dev va1 && $N1 /bin/ip addr add 10.4.0.1/24 dev vb1 &&
 	$N1 ping -c 1 -W 3 10.4.0.4"
