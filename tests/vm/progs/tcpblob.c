@@ -8,6 +8,8 @@
  * usage: tcpblob recv PORT FILE      accept one connection, write it to FILE
  *        tcpblob send ADDR PORT FILE send FILE; exit 0 once the peer has it
  *        tcpblob gen FILE BYTES      write BYTES of pseudo-random data
+ *        tcpblob cmp FILE COPY       wait (20 s at most) until COPY is as long
+ *                                    as FILE, then exit 0 if they are equal
  *
  * "gen" exists because reading /dev/urandom early in a 6.12 guest under
  * TCG can hit the kernel's own jump-label patching of the random driver
@@ -21,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int copy(int from, int to)
@@ -42,12 +46,45 @@ static int copy(int from, int to)
 	return n < 0 ? -1 : 0;
 }
 
+/* The receiver writes COPY while we look: wait for its length, then compare. */
+static int cmp_files(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char ba[4096], bb[4096];
+	int fa, fb, i;
+	ssize_t n;
+
+	if (stat(a, &sa)) {
+		perror(a);
+		return 1;
+	}
+	for (i = 0; i < 200; i++) {
+		if (!stat(b, &sb) && sb.st_size == sa.st_size)
+			break;
+		usleep(100000);
+	}
+	printf("%s %lld bytes, %s %lld bytes\n", a, (long long)sa.st_size, b,
+	       stat(b, &sb) ? -1LL : (long long)sb.st_size);
+	fa = open(a, O_RDONLY);
+	fb = open(b, O_RDONLY);
+	if (fa < 0 || fb < 0 || sb.st_size != sa.st_size)
+		return 1;
+	while ((n = read(fa, ba, sizeof(ba))) > 0)
+		if (read(fb, bb, (size_t)n) != n || memcmp(ba, bb, (size_t)n)) {
+			printf("contents differ\n");
+			return 1;
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	int s, c, f, one = 1;
 	char x;
 
+	if (argc == 4 && !strcmp(argv[1], "cmp"))
+		return cmp_files(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "gen")) {
 		uint32_t x = 2463534242u;
 		long left = atol(argv[3]);
@@ -113,6 +150,6 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	fprintf(stderr, "usage: tcpblob recv PORT FILE | send ADDR PORT FILE | gen FILE BYTES\n");
+	fprintf(stderr, "usage: tcpblob recv PORT FILE | send ADDR PORT FILE | gen FILE BYTES | cmp FILE COPY\n");
 	return 2;
 }

@@ -8,16 +8,6 @@
 # timeout: 180
 # bins: ip
 
-cat > /bin/same_file <<'EOF'
-#!/bin/sh
-i=0
-while [ "$(stat -c %s "$2" 2>/dev/null)" != "$(stat -c %s "$1")" ] && [ $i -lt 200 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-ls -l "$1" "$2"
-[ "$(md5sum < "$1")" = "$(md5sum < "$2")" ]
-EOF
-chmod +x /bin/same_file
 C1="/bin/ip netns exec c1"
 C2="/bin/ip netns exec c2"
 
@@ -39,10 +29,10 @@ t "c1 pings c2 through vale0" $C1 ping -c 3 -i 0.3 -W 3 10.6.0.2
 t "256 KiB over TCP c1 -> c2" sh -c "
 	tcpblob gen /tmp/blob 262144
 	$C2 tcpblob recv 5001 /tmp/blob.rx & sleep 0.5
-	$C1 tcpblob send 10.6.0.2 5001 /tmp/blob && same_file /tmp/blob /tmp/blob.rx"
+	$C1 tcpblob send 10.6.0.2 5001 /tmp/blob && tcpblob cmp /tmp/blob /tmp/blob.rx"
 t "256 KiB over TCP c2 -> c1" sh -c "
 	$C1 tcpblob recv 5002 /tmp/blob.rx2 & sleep 0.5
-	$C2 tcpblob send 10.6.0.1 5002 /tmp/blob && same_file /tmp/blob /tmp/blob.rx2"
+	$C2 tcpblob send 10.6.0.1 5002 /tmp/blob && tcpblob cmp /tmp/blob /tmp/blob.rx2"
 t "the switch counted it on both ports" sh -c '
 	vale-ctl -l vale0:vi0; vale-ctl -l vale0:vi1; true'
 t "vale0:vi0 sent frames into the switch" test "$(ctr vale0:vi0 tx_pkts)" -gt 100

@@ -7,16 +7,6 @@
 # bins: ip
 # kmods: veth
 
-cat > /bin/same_file <<'EOF'
-#!/bin/sh
-i=0
-while [ "$(stat -c %s "$2" 2>/dev/null)" != "$(stat -c %s "$1")" ] && [ $i -lt 200 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-ls -l "$1" "$2"
-[ "$(md5sum < "$1")" = "$(md5sum < "$2")" ]
-EOF
-chmod +x /bin/same_file
 # veth_ns N ADDR: veth vaN <-> vbN, vbN in netns nsN with ADDR/24.
 cat > /bin/veth_ns <<'EOF'
 #!/bin/sh
@@ -45,10 +35,10 @@ t "ns1 pings ns2 through the switch" $N1 ping -c 3 -i 0.3 -W 3 10.3.0.2
 t "256 KiB over TCP ns1 -> ns2" sh -c "
 	tcpblob gen /tmp/blob 262144
 	$N2 tcpblob recv 5001 /tmp/blob.rx & sleep 0.5
-	$N1 tcpblob send 10.3.0.2 5001 /tmp/blob && same_file /tmp/blob /tmp/blob.rx"
+	$N1 tcpblob send 10.3.0.2 5001 /tmp/blob && tcpblob cmp /tmp/blob /tmp/blob.rx"
 t "256 KiB over TCP ns2 -> ns1" sh -c "
 	$N1 tcpblob recv 5002 /tmp/blob.rx2 & sleep 0.5
-	$N2 tcpblob send 10.3.0.1 5002 /tmp/blob && same_file /tmp/blob /tmp/blob.rx2"
+	$N2 tcpblob send 10.3.0.1 5002 /tmp/blob && tcpblob cmp /tmp/blob /tmp/blob.rx2"
 t "vale0:va1 counted what ns1 sent into the switch" test "$(ctr vale0:va1 tx_pkts)" -gt 100
 t "vale0:va2 counted what the switch sent to ns2" test "$(ctr vale0:va2 rx_pkts)" -gt 100
 
@@ -69,7 +59,7 @@ t "detach is refused while polling (EBUSY)" sh -c 'vale-ctl -d vale0:va1 2>&1 | 
 t "ns1 pings ns2 while polling" $N1 ping -c 3 -i 0.3 -W 3 10.3.0.2
 t "TCP ns1 -> ns2 while polling" sh -c "
 	$N2 tcpblob recv 5003 /tmp/blob.rx3 & sleep 0.5
-	$N1 tcpblob send 10.3.0.2 5003 /tmp/blob && same_file /tmp/blob /tmp/blob.rx3"
+	$N1 tcpblob send 10.3.0.2 5003 /tmp/blob && tcpblob cmp /tmp/blob /tmp/blob.rx3"
 t "vale-ctl -P vale0:va1" vale-ctl -P vale0:va1
 t "the thread is gone" sh -c '! ps | grep -q "\[nm-poll/va[1]"'
 t "a second -P is refused (EFAULT)" sh -c 'vale-ctl -P vale0:va1 2>&1 | grep -q "Bad address"'
