@@ -36,6 +36,7 @@ LIB_SRCS  :=
 USER_BINS :=
 -include lib/lib.mk
 -include $(wildcard tools/*.mk)
+-include $(wildcard qemu-backend/*.mk)
 -include bench/bench.mk
 
 .PHONY: all module userspace unit check check-unit check-vm check-selftest deps demo \
