@@ -7,7 +7,7 @@
 # before; the module unloads clean.
 # timeout: 180
 # bins: ip
-# kmods: veth bridge 8021q
+# kmods: veth bridge 8021q tun
 
 NS="/bin/ip netns exec nsb"
 # nic_wait FILE: until an "nm_nic rx" writing FILE has finished (any shell).
@@ -125,6 +125,15 @@ t "it is up" wait_for /tmp/rxd.out "rx ready" 20
 t "ip link del vc2 while it is open" /bin/ip link del vc2
 t "the application finishes normally" wait_for /tmp/rxd.out "^received" 20
 t "vc2 is gone" sh -c '! /bin/ip link show vc2 2>/dev/null'
+
+# What upstream's ctrl-api-test does with a tap device.
+t "tap100 (ip tuntap)" /bin/ip tuntap add tap100 mode tap
+t "netmap:tap100-0 (ONE_NIC) opens" nm_nic open netmap:tap100-0
+t "a pipe with the tap as parent opens" nm_nic open 'netmap:tap100{p1'
+t "vale-ctl -a vale9:tap100" vale-ctl -a vale9:tap100
+t "polling on and off (SINGLE_CPU, CPU 0)" sh -c 'vale-ctl -p vale9:tap100 -C 0,0 && vale-ctl -P vale9:tap100'
+t "vale-ctl -d vale9:tap100" vale-ctl -d vale9:tap100
+t "tap100 removed" /bin/ip tuntap del tap100 mode tap
 
 t "cleanup" sh -c '/bin/ip link del vc; /bin/ip link del br0; /bin/ip netns del nsb; true'
 t "rmmod netmap" rmmod netmap
