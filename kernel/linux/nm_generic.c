@@ -12,12 +12,17 @@
  *
  * Transmit: the TX sync copies each packet into a fresh skb and hands it to
  * the driver's own ndo_start_xmit under the queue's xmit lock, skipping the
- * qdisc. When the driver has stopped the queue the sync stops there: the
- * slots stay pending and the ring looks full, which is the back-pressure
- * (nothing queues up beyond the driver's own ring). A short timer wakes the
- * ring's pollers to try again. Skbs are not held across driver calls: some
- * drivers pad or reallocate what they are given, which is unsafe on an skb
- * we still reference; the slab's per-CPU caches do the recycling.
+ * qdisc. The sync stops, leaving the slots pending so that the ring looks
+ * full, when the driver has stopped its queue or when the skbs still in
+ * flight reach a socket-sized budget: every skb is charged to a kernel
+ * socket of the adapter, as AF_PACKET charges its own, because some
+ * drivers never stop their queue (veth hands frames to the peer's backlog
+ * and drops there when it is full). That is the back-pressure; nothing
+ * queues up without bound. Freed skbs wake the sender (the socket's
+ * write_space, through a work item), and a timer is the safety net. Skbs
+ * are not held across driver calls for reuse: some drivers pad or
+ * reallocate what they are given, which is unsafe on an skb we still
+ * reference; the slab's per-CPU caches do the recycling.
  *
  * Host rings: while an application owns a NIC TX ring, what the stack
  * transmits on the device is diverted (through a copy of the device's
@@ -39,6 +44,7 @@
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/version.h>
+#include <net/sock.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #include <net/gso.h>
 #endif
@@ -64,6 +70,10 @@ struct nm_gna {
 	bool gone;				/* device unregistered */
 	bool dev_held;				/* under nm_gna_lock */
 	struct timer_list tx_timer;		/* retry after a stopped queue */
+	struct socket *sock;			/* skbs in flight are charged to it */
+	void (*orig_write_space)(struct sock *sk);
+	struct work_struct tx_work;		/* skbs were freed: send more */
+	bool uplink_live;			/* resume may drain the uplink's rings */
 	struct work_struct fwd_work;		/* uplink: received frames into the switch */
 	struct nm_poller *poller;		/* or polling threads do (control lock) */
 	struct list_head list;
@@ -188,13 +198,13 @@ static netdev_tx_t nm_gna_stack_xmit(struct sk_buff *skb, struct net_device *dev
 
 static void nm_gna_drain(struct nm_gna *g, struct nm_kring *k);
 
-static void nm_gna_tx_timer(struct timer_list *t)
+/* The driver or the budget stopped us: send what waits, or wake the senders. */
+static void nm_gna_tx_resume(struct nm_gna *g)
 {
-	struct nm_gna *g = from_timer(g, t, tx_timer);
 	struct nm_port *w = READ_ONCE(g->up.wrap[0]);
 	uint32_t i;
 
-	if (w) {
+	if (w && READ_ONCE(g->uplink_live)) {
 		for (i = 0; i < w->nrings[NM_RX]; i++)
 			nm_gna_drain(g, &w->krings[NM_RX][i]);
 		return;
@@ -202,6 +212,81 @@ static void nm_gna_tx_timer(struct timer_list *t)
 	for (i = 0; i < g->up.nrings[NM_TX]; i++)
 		wake_up(&g->up.krings[NM_TX][i].wq);
 	wake_up(&g->up.wq);
+}
+
+static void nm_gna_tx_timer(struct timer_list *t)
+{
+	struct nm_gna *g = from_timer(g, t, tx_timer);
+
+	nm_gna_tx_resume(g);
+}
+
+static void nm_gna_tx_work(struct work_struct *work)
+{
+	nm_gna_tx_resume(container_of(work, struct nm_gna, tx_work));
+}
+
+/* Called by sock_wfree() for each skb of ours that is freed. */
+static void nm_gna_write_space(struct sock *sk)
+{
+	struct nm_gna *g;
+
+	rcu_read_lock();
+	g = rcu_dereference_sk_user_data(sk);
+	/* Half the budget back before the senders run again. */
+	if (g && sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf) / 2)
+		queue_work(system_highpri_wq, &g->tx_work);
+	rcu_read_unlock();
+}
+
+/* May another skb go to the driver, or are enough in flight already? */
+static bool nm_gna_tx_room(struct nm_gna *g)
+{
+	struct sock *sk = g->sock->sk;
+
+	if (sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf))
+		return true;
+	mod_timer(&g->tx_timer, jiffies + 1);
+	return false;
+}
+
+static int nm_gna_sock_new(struct nm_gna *g)
+{
+	struct sock *sk;
+	int err;
+
+	/* init_net: a kernel socket does not keep its namespace alive. */
+	err = sock_create_kern(&init_net, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			       &g->sock);
+	if (err)
+		return err;
+	sk = g->sock->sk;
+	/* The same budget AF_PACKET senders get by default. */
+	sk->sk_sndbuf = SK_WMEM_MAX;
+	write_lock_bh(&sk->sk_callback_lock);
+	g->orig_write_space = sk->sk_write_space;
+	rcu_assign_sk_user_data(sk, g);
+	sk->sk_write_space = nm_gna_write_space;
+	write_unlock_bh(&sk->sk_callback_lock);
+	return 0;
+}
+
+/*
+ * Skbs in flight may outlive the adapter (and the module): they keep the
+ * socket's memory alive, but must not call back into us.
+ */
+static void nm_gna_sock_free(struct nm_gna *g)
+{
+	struct sock *sk = g->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_write_space = g->orig_write_space;
+	rcu_assign_sk_user_data(sk, NULL);
+	write_unlock_bh(&sk->sk_callback_lock);
+	synchronize_rcu();
+	cancel_work_sync(&g->tx_work);
+	sock_release(g->sock);
+	g->sock = NULL;
 }
 
 /* Hand @skb to the driver on queue @q; false if the queue is stopped. */
@@ -212,6 +297,7 @@ static bool nm_gna_xmit(struct nm_gna *g, struct net_device *dev,
 	netdev_tx_t rc = NETDEV_TX_BUSY;
 
 	skb_set_queue_mapping(skb, q);
+	skb_set_owner_w(skb, g->sock->sk);
 	local_bh_disable();
 	HARD_TX_LOCK(dev, txq, smp_processor_id());
 	if (!netif_xmit_frozen_or_drv_stopped(txq)) {
@@ -241,6 +327,8 @@ static int nm_gna_nic_txsync(struct nm_gna *g, struct nm_kring *k,
 	while ((cnt = nm_ring_pkt(k, j, k->rhead, &len))) {
 		struct sk_buff *skb = NULL;
 
+		if (up && !nm_gna_tx_room(g))
+			break;
 		if (up && len >= ETH_HLEN && len <= maxlen)
 			skb = nm_skb_from_ring(k, dev, j, cnt, len);
 		if (!skb) {
@@ -348,6 +436,10 @@ static bool nm_gna_drain_once(struct nm_gna *g, struct nm_kring *k)
 	while ((cnt = nm_ring_pkt(k, j, tail, &len))) {
 		struct sk_buff *skb = NULL;
 
+		if (!nm_gna_tx_room(g)) {
+			ok = false;
+			break;
+		}
 		if (len >= ETH_HLEN && len <= maxlen)
 			skb = nm_skb_from_ring(k, dev, j, cnt, len);
 		if (!skb) {
@@ -438,6 +530,8 @@ int nm_os_uplink_start(struct nm_port *nic)
 	rtnl_lock();
 	err = nm_gna_hook(g);
 	rtnl_unlock();
+	if (!err)
+		WRITE_ONCE(g->uplink_live, true);
 	return err;
 }
 
@@ -480,12 +574,15 @@ void nm_os_uplink_stop(struct nm_port *nic)
 		nm_poller_stop(g->poller);
 		WRITE_ONCE(g->poller, NULL);
 	}
+	/* A resume that saw it set finishes before the cancels below return. */
+	WRITE_ONCE(g->uplink_live, false);
 	rtnl_lock();
 	nm_gna_unhook(g);
 	rtnl_unlock();
 	/* Nothing feeds the rings now; let what runs finish. */
 	cancel_work_sync(&g->fwd_work);
 	del_timer_sync(&g->tx_timer);
+	cancel_work_sync(&g->tx_work);
 }
 
 /* Devices that went away while attached leave their switch (control lock). */
@@ -579,6 +676,8 @@ static void nm_gna_dtor(struct nm_port *p)
 		dev_put(g->dev);
 	g->dev_held = false;
 	mutex_unlock(&nm_gna_lock);
+	del_timer_sync(&g->tx_timer);
+	nm_gna_sock_free(g);
 	nm_os_free(g);
 }
 
@@ -632,10 +731,14 @@ int nm_gna_port(struct net_device *dev, struct nm_port **pp)
 	g->dev = dev;
 	timer_setup(&g->tx_timer, nm_gna_tx_timer, 0);
 	INIT_WORK(&g->fwd_work, nm_gna_fwd);
+	INIT_WORK(&g->tx_work, nm_gna_tx_work);
 	INIT_LIST_HEAD(&g->list);
-	err = nm_port_init(&g->up, dev->name, &nm_gna_ops, mem);
+	err = nm_gna_sock_new(g);
 	if (err)
 		goto fail_free;
+	err = nm_port_init(&g->up, dev->name, &nm_gna_ops, mem);
+	if (err)
+		goto fail_sock;
 	dev_hold(dev);
 	g->dev_held = true;
 	mutex_lock(&nm_gna_lock);
@@ -643,6 +746,8 @@ int nm_gna_port(struct net_device *dev, struct nm_port **pp)
 	mutex_unlock(&nm_gna_lock);
 	*pp = &g->up;
 	return 0;
+fail_sock:
+	nm_gna_sock_free(g);
 fail_free:
 	nm_os_free(g);
 fail_mem:
