@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * afpkt.c - AF_PACKET traffic source and sink, the Linux-bridge side of the
- * VALE-vs-bridge benchmark (bench/vm/bridge_vs_vale.sh).
+ * VALE-vs-bridge benchmark (bench/vm/bridge_vs_vale.sh) and the AF_PACKET
+ * side (and the common receiver) of the generic-adapter benchmark
+ * (bench/vm/generic_vs_afpkt.sh).
  *
  * Both ends use PACKET_MMAP rings, the fastest plain AF_PACKET path:
  *
@@ -17,6 +19,10 @@
  * usage:
  *   afpkt tx -i IF -l LEN -D DSTMAC [-b BURST] [-a CPU] [-T SECONDS]
  *   afpkt rx -i IF [-a CPU] [-T SECONDS]
+ *   afpkt pcap -l LEN -D DSTMAC -S SRCMAC > FILE
+ *
+ * pcap writes the frame tx would send as a one-packet pcap file, so that
+ * "pkt-gen -P FILE" sends exactly the same bytes.
  *
  * Both print one line a second on stderr in the shape pkt-gen -N uses,
  *   "afpkt rx [1] 123456 pps (123456 pkts in 1000123 usec)"
@@ -74,7 +80,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: afpkt tx -i IF -l LEN -D DSTMAC [-b BURST] [-a CPU] [-T SECONDS]\n"
-		"       afpkt rx -i IF [-a CPU] [-T SECONDS]\n");
+		"       afpkt rx -i IF [-a CPU] [-T SECONDS]\n"
+		"       afpkt pcap -l LEN -D DSTMAC -S SRCMAC > FILE\n");
 	exit(2);
 }
 
@@ -323,11 +330,32 @@ static int do_rx(const char *ifname, double secs)
 	return 0;
 }
 
+/* One frame as a pcap file (microsecond timestamps, Ethernet, host order). */
+static int do_pcap(unsigned int len, const uint8_t *dst, const uint8_t *src)
+{
+	struct {
+		uint32_t magic;
+		uint16_t major, minor;
+		int32_t thiszone;
+		uint32_t sigfigs, snaplen, linktype;
+	} fh = { 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1 };
+	uint32_t rh[4] = { 0, 0, len, len };	/* sec, usec, caplen, len */
+	uint8_t f[TX_FRAME];
+
+	fill_frame(f, dst, src, len);
+	if (fwrite(&fh, sizeof(fh), 1, stdout) != 1 ||
+	    fwrite(rh, sizeof(rh), 1, stdout) != 1 ||
+	    fwrite(f, len, 1, stdout) != 1 || fflush(stdout) != 0)
+		die("writing the pcap file");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *ifname = NULL, *mode;
 	unsigned int len = 60, burst = TX_FRAMES;
 	uint8_t dst[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t src[6] = { 0 };
 	double secs = 0;
 	int opt, cpu = -1;
 
@@ -335,7 +363,7 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "i:l:D:b:a:T:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:l:D:S:b:a:T:")) != -1) {
 		switch (opt) {
 		case 'i':
 			ifname = optarg;
@@ -345,6 +373,10 @@ int main(int argc, char **argv)
 			break;
 		case 'D':
 			if (parse_mac(optarg, dst))
+				usage();
+			break;
+		case 'S':
+			if (parse_mac(optarg, src))
 				usage();
 			break;
 		case 'b':
@@ -360,7 +392,11 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!ifname || len < 60 || len > 1514)
+	if (len < 60 || len > 1514)
+		usage();
+	if (!strcmp(mode, "pcap"))
+		return do_pcap(len, dst, src);
+	if (!ifname)
 		usage();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

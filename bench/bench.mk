@@ -2,12 +2,13 @@
 # Not part of `make check`: it prints measurements, it asserts nothing, and
 # fails only when a figure could not be measured.
 #
-#   make bench                         parts (a) (b) (c) on KSERIES (6.1)
+#   make bench                         parts (a) (b) (c) (d) on KSERIES (6.1)
 #   make bench BENCH_PARTS=b           only the userspace forwarding core
 #   make bench BENCH_PARTS="a c" KSERIES=6.12
 #
 #   build/bench/corebench   the core (kernel/core) built natively, no sanitizers
 #   build/bench/afpkt       AF_PACKET sender/receiver for the guest (static)
+#                           and the pcap file of its frame, for pkt-gen -P
 #   build/bench/nmlearn     teaches a switch where receivers' MACs are (static)
 
 BENCH_CFLAGS := -std=gnu11 -O2 -g -march=native -DNDEBUG -Wall -Wextra \
@@ -19,7 +20,7 @@ BENCH_CORE_DEPS = $(BENCH_CORE_SRCS) $(wildcard kernel/core/*.h) kernel/nm_os.h 
 BENCH_BINS := build/bench/corebench build/bench/corebench-nostats \
 	      build/bench/afpkt build/bench/nmlearn
 
-BENCH_PARTS ?= a b c
+BENCH_PARTS ?= a b c d
 BENCH_ENV = KSERIES=$(KSERIES) BENCH_PARTS="$(BENCH_PARTS)" \
 	    $(if $(BENCH_SECS),BENCH_SECS=$(BENCH_SECS)) \
 	    $(if $(BENCH_ROUNDS),BENCH_ROUNDS=$(BENCH_ROUNDS)) \
@@ -30,7 +31,7 @@ BENCH_ENV = KSERIES=$(KSERIES) BENCH_PARTS="$(BENCH_PARTS)" \
 bench-bins: $(BENCH_BINS)
 
 # The guest parts need the module and the guest programs; (b) needs neither.
-bench: bench-bins $(if $(filter a c,$(BENCH_PARTS)),module userspace)
+bench: bench-bins $(if $(filter a c d,$(BENCH_PARTS)),module userspace)
 	@$(BENCH_ENV) bench/run.sh
 
 build/bench/corebench: bench/corebench.c $(BENCH_CORE_DEPS)

@@ -3,14 +3,14 @@
 #
 # usage: bench/run.sh          (from the top directory; `make bench` calls it)
 # env:   KSERIES       kernel series of the guest, 6.1 (default) or 6.12
-#        BENCH_PARTS   which parts, any of "a b c" (default all three)
+#        BENCH_PARTS   which parts, any of "a b c d" (default all four)
 #        BENCH_SECS    steady seconds per guest measurement (default 4)
-#        BENCH_ROUNDS  VALE/bridge alternations in (a) (default 3)
+#        BENCH_ROUNDS  alternations of the setups in (a) and (d) (default 3)
 #        BENCH_PORTS   port counts for (b) and (c) (default "2 16 252")
 #        BENCH_CORE_SECS  seconds per userspace measurement (default 2)
 #
 # Everything a run produces goes to build/bench/<kver>/: core.txt (part b),
-# guest.tap (parts a and c, with the harness's console and kernel logs next
+# guest.tap (parts a, c and d, with the harness's console and kernel logs next
 # to it), results.txt (the tables printed at the end).
 # Exit status: 0 when every figure was measured, 1 otherwise.
 set -uo pipefail
@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 kseries=${KSERIES:-6.1}
-parts=${BENCH_PARTS:-a b c}
+parts=${BENCH_PARTS:-a b c d}
 secs=${BENCH_SECS:-4}
 rounds=${BENCH_ROUNDS:-3}
 ports=${BENCH_PORTS:-2 16 252}
@@ -60,8 +60,9 @@ fi
 suites=()
 has a && suites+=(-s bridge_vs_vale)
 has c && suites+=(-s vale_ports)
+has d && suites+=(-s generic_vs_afpkt)
 if [ ${#suites[@]} -gt 0 ]; then
-	echo "bench (a/c): guest runs on $kver (logs in $out)..." >&2
+	echo "bench (a/c/d): guest runs on $kver (logs in $out)..." >&2
 	# idle=poll: an idle vCPU spins instead of halting, so that waking a
 	# receiver under TCG costs a flag write, not a host thread wake-up.
 	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,}" \
@@ -89,6 +90,7 @@ has b && for len in 60 1514; do need+=(core.$len.vale_mpps core.$len.memcpy_mpps
 has b && for n in $ports; do need+=(scale.$n.fanout_mpps scale.$n.pairs_mpps); done
 has a && for len in 60 1514; do need+=(vale.$len.pps bridge.$len.pps); done
 has c && for n in $ports; do need+=(ports.$n.pps); done
+has d && for len in 60 1514; do need+=(gen_direct.$len.pps gen_uplink.$len.pps gen_afpkt.$len.pps); done
 for k in "${need[@]}"; do
 	if [ -z "$(get "$k")" ]; then
 		echo "bench: no measurement for $k" >&2
@@ -151,6 +153,37 @@ if has c; then
 		printf "%-6s %12s %8s %16s\n" "$n" "$(num "$p")" "$(ratio "$p" "$base")" \
 			"$(num "${V[ports.$n.drop_pps]:-}")"
 	done
+fi
+if has d; then
+	echo
+	echo "(d) guest ($kver, TCG, 2 vCPUs): generic adapter vs AF_PACKET, sending on veth va to vb (netns)," \
+		"sender on CPU 0, afpkt rx on vb on CPU 1; receiver pps, median [p90] of per-second reports"
+	printf "%-6s %18s %18s %18s %12s %8s %12s %8s\n" size "netmap:va pps" "vale0 uplink pps" \
+		"AF_PACKET pps" "direct/AFP" "[p90]" "uplink/AFP" "[p90]"
+	for len in 60 1514; do
+		d=$(get gen_direct.$len.pps) u=$(get gen_uplink.$len.pps) a=$(get gen_afpkt.$len.pps)
+		dp=$(pct 90 "${V[gen_direct.$len.samples]:-}") up=$(pct 90 "${V[gen_uplink.$len.samples]:-}")
+		ap=$(pct 90 "${V[gen_afpkt.$len.samples]:-}")
+		printf "%-6s %18s %18s %18s %12s %8s %12s %8s\n" "$len" "$(num "$d") [$(num "$dp")]" \
+			"$(num "$u") [$(num "$up")]" "$(num "$a") [$(num "$ap")]" \
+			"$(ratio "$d" "$a")" "[$(ratio "$dp" "$ap")]" "$(ratio "$u" "$a")" "[$(ratio "$up" "$ap")]"
+	done
+	echo
+	echo "(d) per sender: its own rate and the receiver's (medians of per-second reports); frames that" \
+		"reached vb and frames lost, totals over all rounds"
+	printf "%-6s %-14s %10s %10s %12s %12s %12s %12s\n" size sender "tx pps" "rx pps" "vb rx_pkts" \
+		"veth drops" "backlog drops" "sock drops"
+	for len in 60 1514; do
+		for w in direct uplink afpkt; do
+			case $w in direct) n=netmap:va ;; uplink) n="vale0 uplink" ;; afpkt) n=AF_PACKET ;; esac
+			printf "%-6s %-14s %10s %10s %12s %12s %12s %12s\n" "$len" "$n" \
+				"$(num "${V[gen_${w}_tx.$len.pps]:-}")" "$(num "${V[gen_$w.$len.pps]:-}")" \
+				"${V[gen_$w.$len.vb_rx]:--}" "${V[gen_$w.$len.veth_drops]:--}" \
+				"${V[gen_$w.$len.backlog_drops]:--}" "${V[gen_$w.$len.sock_drops]:--}"
+		done
+	done
+	echo "(the switch could not hand to the uplink: ${V[gen_uplink.60.noroom]:--} frames at 60 B," \
+		"${V[gen_uplink.1514.noroom]:--} at 1514 B)"
 fi
 echo
 echo "($(($(date +%s) - start)) s; logs in $out)"
