@@ -74,6 +74,7 @@ struct nm_gna {
 	void (*orig_write_space)(struct sock *sk);
 	struct work_struct tx_work;		/* skbs were freed: send more */
 	bool uplink_live;			/* resume may drain the uplink's rings */
+	bool promisc;				/* we hold a promiscuity reference (rtnl) */
 	struct work_struct fwd_work;		/* uplink: received frames into the switch */
 	struct nm_poller *poller;		/* or polling threads do (control lock) */
 	struct list_head list;
@@ -529,6 +530,18 @@ int nm_os_uplink_start(struct nm_port *nic)
 		nic->wrap[1]->rx_ready = nm_gna_host_rx_ready;
 	rtnl_lock();
 	err = nm_gna_hook(g);
+	/*
+	 * A switch port receives for every MAC behind the switch: the NIC
+	 * must not filter them (one more promiscuity reference, given back
+	 * at detach).
+	 */
+	if (!err) {
+		err = dev_set_promiscuity(g->dev, 1);
+		if (err)
+			nm_gna_unhook(g);
+		else
+			g->promisc = true;
+	}
 	rtnl_unlock();
 	if (!err)
 		WRITE_ONCE(g->uplink_live, true);
@@ -577,6 +590,9 @@ void nm_os_uplink_stop(struct nm_port *nic)
 	/* A resume that saw it set finishes before the cancels below return. */
 	WRITE_ONCE(g->uplink_live, false);
 	rtnl_lock();
+	if (g->promisc && !g->gone)
+		dev_set_promiscuity(g->dev, -1);
+	g->promisc = false;
 	nm_gna_unhook(g);
 	rtnl_unlock();
 	/* Nothing feeds the rings now; let what runs finish. */
@@ -810,11 +826,16 @@ void nm_gna_fini(void)
 {
 	struct nm_gna *g, *tmp;
 
-	unregister_netdevice_notifier(&nm_gna_nb);
 	flush_work(&nm_gna_reap_work);
 	nm_ctrl_lock();
 	list_for_each_entry_safe(g, tmp, &nm_gna_list, list)
 		if (g->up.wrap[0])
 			vale_uplink_detach(&g->up);
 	nm_ctrl_unlock();
+	/*
+	 * Only now: unregistering replays NETDEV_UNREGISTER for every device,
+	 * which must find none of ours left (they are not going away).
+	 */
+	unregister_netdevice_notifier(&nm_gna_nb);
+	flush_work(&nm_gna_reap_work);
 }
