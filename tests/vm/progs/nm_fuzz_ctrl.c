@@ -107,6 +107,10 @@ static const char *names[] = {
 	"vale0", "val", "v", "", "lo", "nosuchdev", "nosuchdev{1", "{1", "x}",
 	"vale0:aaaaaaaaaaaaaaaaaaaaaaaaa", "vale_with_a_very_long_name:p",
 	"vale0:a{1{2", "vale0:c}}", "null0", "vale0:a-1", "vale0:a*",
+	/* Real devices when the suite made them (veth fz0 <-> fz1): the
+	 * generic adapter, uplink attach/detach and polling get fuzzed too. */
+	"fz0", "fz1", "fz0{1", "fz1}2", "vale0:fz0", "vale1:fz1", "vale0:fz0^",
+	"vale1:fz1^",
 };
 
 /* Big arena the random pointers point into, plus some that fault. */
