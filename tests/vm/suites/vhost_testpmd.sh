@@ -1,0 +1,199 @@
+# vale-vhost, the vhost-user-net back-end on a VALE port: the program's
+# conventions (capabilities, one listener per socket, SIGTERM), then DPDK
+# testpmd as the front-end (net_virtio_user: a virtio driver in a process,
+# no VM needed): frames cross from testpmd to a VALE port and back, and a
+# vale-vhost killed with -9 comes back under a running front-end.
+#
+# The DPDK half needs testpmd in the guest, which the harness cannot carry
+# by itself ("# bins:" rejects the PMD libraries testpmd loads with -d, and
+# deps.sh does not install dpdk-dev): stage it with
+#   qemu-backend/stage-dpdk.sh build/vm/progs-dpdk
+#   NM_PROGS=build/vm/progs-dpdk tests/vm/run.sh -s vhost_testpmd
+# Without it that half is skipped.
+# timeout: 300
+# mem: 1024
+# smp: 2
+
+t "insmod netmap.ko" load_netmap
+
+# ------------------------------------------------------------------
+# The program alone.
+
+t "--print-capabilities prints the net type and exits 0" sh -c '
+	vale-vhost --print-capabilities > /tmp/caps && cat /tmp/caps &&
+	tr -d " \n" < /tmp/caps | grep -qx "{\"type\":\"net\"}"'
+t "--port is required (usage error, exit 2)" sh -c '
+	vale-vhost --socket-path /tmp/x.sock; [ $? = 2 ]'
+t "--socket-path and --fd exclude each other" sh -c '
+	vale-vhost --port vale0:x --socket-path /tmp/x.sock --fd 0; [ $? = 2 ]'
+
+# vh_stop PIDFILE: SIGTERM, and its exit status once it is gone (1 s at most).
+vh_stop() {
+	_p=$(cat $1) _i=0
+	kill -TERM $_p || return 1
+	while kill -0 $_p 2>/dev/null && [ $_i -lt 10 ]; do sleep 0.1; _i=$((_i + 1)); done
+	kill -0 $_p 2>/dev/null && { echo "still running after 1 s"; kill -9 $_p; }
+	wait $_p
+}
+vm0_term() {
+	vh_stop /tmp/vh0.pid; _rc=$?
+	cat /tmp/vh0.log
+	[ $_rc = 0 ] && [ ! -e /tmp/vm0.sock ] && ! vale-ctl -l | grep -q "^vale0:vm0 "
+}
+
+vale-vhost --socket-path /tmp/vm0.sock --port vale0:vm0 > /tmp/vh0.log 2>&1 &
+echo $! > /tmp/vh0.pid
+t "vale-vhost listens on /tmp/vm0.sock" wait_for /tmp/vh0.log "serving /tmp/vm0.sock" 10
+t "its VALE port vale0:vm0 exists" sh -c 'vale-ctl -l | grep -q "^vale0:vm0 "'
+t "a second vale-vhost on the same socket is refused" sh -c '
+	vale-vhost --socket-path /tmp/vm0.sock --port vale0:vm0b > /tmp/vh0b.log 2>&1
+	rc=$?; cat /tmp/vh0b.log; [ $rc = 1 ] && grep -q "listening there" /tmp/vh0b.log'
+t "SIGTERM: a prompt exit 0, the socket removed, the port gone" vm0_term
+
+# ------------------------------------------------------------------
+# DPDK testpmd as the front-end.
+
+D=/usr/local/bin/dpdk
+if [ ! -f $D/env ]; then
+	echo "ok - testpmd cases # SKIP dpdk-testpmd not staged into the guest (qemu-backend/stage-dpdk.sh)" | tee $NM_TAP
+	t "rmmod netmap" rmmod netmap
+	return 0 2>/dev/null || exit 0
+fi
+. $D/env
+diag "DPDK $DPDK_VERSION"
+mkdir -p /var/run /dev/shm
+LDSO=$D/lib64/ld-linux-x86-64.so.2
+DLIBS=
+for d in $(echo $DPDK_LIBDIRS | tr : " "); do DLIBS="${DLIBS:+$DLIBS:}$D$d"; done
+DL=
+for p in $DPDK_PMDS; do DL="$DL -d $D$p"; done
+PRE=
+[ -n "${DPDK_STDBUF:-}" ] && PRE="--preload $D$DPDK_STDBUF"
+
+# tp_start NAME VDEV [testpmd args]: interactive testpmd fed from a fifo (fd 7),
+# output in /tmp/NAME.log (line-buffered through libstdbuf).
+tp_start() {
+	_n=$1 _v=$2
+	shift 2
+	rm -f /tmp/$_n.in
+	mkfifo /tmp/$_n.in
+	# The writer must be open before testpmd opens the fifo, or that blocks.
+	exec 7<>/tmp/$_n.in
+	_STDBUF_O=L $LDSO --library-path $DLIBS $PRE $D$DPDK_TESTPMD --no-huge -m 256 \
+		--no-pci -l 0,1 --file-prefix $_n $DL --vdev "$_v" -- -i \
+		--txd=256 --rxd=256 --total-num-mbufs=4096 "$@" \
+		< /tmp/$_n.in > /tmp/$_n.log 2>&1 &
+	echo $! > /tmp/$_n.pid
+}
+tp() {	# tp COMMAND...: one testpmd command line
+	echo "$*" >&7
+}
+# tp_stat NAME FIELD: the last value of FIELD (RX-packets, TX-packets) it printed.
+tp_stat() {
+	awk -v f="$2:" '$1 == f { v = $2 } END { print v + 0 }' /tmp/$1.log
+}
+tp_quit() {	# tp_quit NAME: quit and reap, or kill after 10 s
+	tp quit
+	_p=$(cat /tmp/$1.pid) _i=0
+	while kill -0 $_p 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	kill -9 $_p 2>/dev/null
+	wait $_p 2>/dev/null
+	exec 7>&-
+	return 0
+}
+
+tp_up() {	# tp_up NAME VHLOG: testpmd prompt, and vale-vhost saw it connect
+	_p=$(cat /tmp/$1.pid) _i=0
+	until grep -q "testpmd> " /tmp/$1.log; do
+		kill -0 $_p 2>/dev/null && [ $_i -lt 900 ] ||
+			{ echo "testpmd gone or stuck"; tail -n 30 /tmp/$1.log $2; return 1; }
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	wait_for $2 "front-end connected" 30 || { tail -n 30 /tmp/$1.log $2; return 1; }
+}
+# more_than N PORT FIELD [SECONDS]: until the switch counter passes N.
+more_than() {
+	_i=0 _s=$((${4:-5} * 4))
+	while :; do
+		_v=$(ctr $2 $3)
+		[ "${_v:-0}" -gt $1 ] && { echo "$2 $3 $_v"; return 0; }
+		[ $_i -ge $_s ] && { echo "$2 $3 ${_v:-none}"; return 1; }
+		sleep 0.25
+		_i=$((_i + 1))
+	done
+}
+rx_from_vale() {
+	pkt-gen -i vale0:s -f tx -w 0 -n 1000 -R 1000 > /tmp/s.out 2>&1 || { cat /tmp/s.out; return 1; }
+	sleep 1
+	tp "show port stats 0"
+	sleep 1
+	_rx=$(tp_stat tp1 RX-packets)
+	echo "testpmd RX-packets $_rx"
+	grep -E "RX-packets|RX-errors" /tmp/tp1.log | tail -n 2
+	[ "$_rx" -ge 950 ]
+}
+vh_killed() {	# vh_killed PIDFILE PORT: kill -9, and its port is gone
+	kill -9 $(cat $1)
+	wait $(cat $1) 2>/dev/null
+	sleep 0.5
+	! vale-ctl -l | grep -q "^$2 "
+}
+vh_alive_then_term() {
+	kill -0 $(cat $1) && vh_stop $1
+}
+
+# --- vale-vhost as the server, testpmd connects (virtio_user's default).
+vale-vhost --socket-path /tmp/vm1.sock --port vale0:vm1 --mac 02:00:00:00:00:01 \
+	> /tmp/vh1.log 2>&1 &
+echo $! > /tmp/vh1.pid
+t "vale-vhost serves vale0:vm1 on /tmp/vm1.sock" wait_for /tmp/vh1.log "serving /tmp/vm1.sock" 10
+pkt-gen -i vale0:r -f rx -w 0 > /tmp/r.out 2>&1 &
+echo $! > /tmp/r.pid
+tp_start tp1 net_virtio_user0,path=/tmp/vm1.sock,queues=1 --forward-mode=txonly
+t "testpmd (net_virtio_user) connects to vale-vhost" tp_up tp1 /tmp/vh1.log
+tp start
+t "testpmd txonly -> vale0:vm1 -> switch -> pkt-gen on vale0:r" more_than 100 vale0:r rx_pkts 10
+tp stop
+diag "vale0:vm1 tx_pkts $(ctr vale0:vm1 tx_pkts), vale0:r rx_pkts $(ctr vale0:r rx_pkts)"
+kill -INT $(cat /tmp/r.pid) 2>/dev/null
+wait $(cat /tmp/r.pid) 2>/dev/null
+
+tp set fwd rxonly
+tp start
+sleep 1
+t "pkt-gen broadcasts on vale0:s reach testpmd rxonly" rx_from_vale
+tp stop
+tp_quit tp1
+t "after the front-end left, vale-vhost waits for the next one" \
+	wait_for /tmp/vh1.log "waiting for the next front-end" 10
+t "the --mac announcement went into the switch at connect" \
+	grep -qE "announces [1-9]" /tmp/vh1.log
+t "SIGTERM ends the server (exit 0)" vh_stop /tmp/vh1.pid
+
+# --- testpmd as the server (server=1), vale-vhost connects and reconnects.
+vale-vhost --client --socket-path /tmp/vm2.sock --port vale0:vm2 > /tmp/vh2.log 2>&1 &
+echo $! > /tmp/vh2.pid
+tp_start tp2 net_virtio_user0,path=/tmp/vm2.sock,queues=1,server=1 --forward-mode=txonly
+t "testpmd (server=1) up, vale-vhost --client connected" tp_up tp2 /tmp/vh2.log
+tp start
+t "frames flow through the client-mode vale-vhost" more_than 100 vale0:vm2 tx_pkts 10
+t "kill -9 vale-vhost: its port goes away" vh_killed /tmp/vh2.pid vale0:vm2
+vale-vhost --client --socket-path /tmp/vm2.sock --port vale0:vm2 > /tmp/vh2b.log 2>&1 &
+echo $! > /tmp/vh2.pid
+t "the restarted vale-vhost reconnects to the running testpmd" \
+	wait_for /tmp/vh2b.log "front-end connected" 30
+resumed() {
+	more_than 100 vale0:vm2 tx_pkts 15 && return 0
+	kill -USR1 $(cat /tmp/vh2.pid)
+	sleep 0.5
+	tail -n 20 /tmp/vh2b.log /tmp/tp2.log
+	return 1
+}
+t "traffic resumes after the restart" resumed
+tp stop
+tp_quit tp2
+t "vale-vhost --client outlives its front-end, exits on SIGTERM" vh_alive_then_term /tmp/vh2.pid
+diag "server: $(grep -E "tx [0-9]+ pkts" /tmp/vh1.log | tail -n 1 | cut -d" " -f3-)"
+diag "restarted client: $(grep -E "tx [0-9]+ pkts" /tmp/vh2b.log | tail -n 1 | cut -d" " -f3-)"
+t "rmmod netmap" rmmod netmap
