@@ -283,16 +283,34 @@ int main(int argc, char **argv)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	}
-	/* Persistent ports the fuzzer made outlive it by design: remove them. */
+	/*
+	 * What the fuzzer made that outlives it by design (persistent ports,
+	 * attachments, polling threads): stop polling, detach (a persistent
+	 * port may be in two switches), then remove.
+	 */
 	fds[0] = open("/dev/netmap", O_RDWR);
 	for (i = 0; fds[0] >= 0 && i < (long)(sizeof(names) / sizeof(names[0])); i++) {
+		static const uint16_t steps[] = {
+			NETMAP_REQ_VALE_POLLING_DISABLE, NETMAP_REQ_VALE_DETACH,
+			NETMAP_REQ_VALE_DETACH, NETMAP_REQ_VALE_DELIF,
+		};
+		union {
+			struct nmreq_vale_polling p;
+			struct nmreq_vale_detach d;
+		} body;
 		struct nmreq_header h;
+		unsigned int k;
 
-		memset(&h, 0, sizeof(h));
-		h.nr_version = NETMAP_API;
-		h.nr_reqtype = NETMAP_REQ_VALE_DELIF;
-		snprintf(h.nr_name, sizeof(h.nr_name), "%s", names[i]);
-		ioctl(fds[0], NIOCCTRL, &h);
+		for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+			memset(&h, 0, sizeof(h));
+			memset(&body, 0, sizeof(body));
+			h.nr_version = NETMAP_API;
+			h.nr_reqtype = steps[k];
+			if (steps[k] != NETMAP_REQ_VALE_DELIF)
+				h.nr_body = (uintptr_t)&body;
+			snprintf(h.nr_name, sizeof(h.nr_name), "%s", names[i]);
+			ioctl(fds[0], NIOCCTRL, &h);
+		}
 	}
 	if (fds[0] >= 0)
 		close(fds[0]);
