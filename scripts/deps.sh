@@ -20,6 +20,8 @@ pkgs=(
 	libcmocka-dev libjansson-dev
 	# guest harness
 	qemu-system-x86 busybox-static iproute2
+	# vhost-user front-ends in the guest (dpdk-testpmd), traffic between nested guests
+	dpdk-dev iperf3 ethtool
 )
 
 missing=()

@@ -4,16 +4,80 @@
 # host binaries with their shared libraries, and the suites themselves.
 #
 # usage: mkinitramfs.sh OUT KROOT KVER
+#        mkinitramfs.sh --overlay OUT
 # env:   NM_MODS    directory whose *.ko files go to /netmap/ (our module, self-test modules)
 #        NM_PROGS   directory whose files go to /usr/local/bin/ (static test programs, tools)
 #        NM_SUITES  directories whose *.sh files go to /tests/suites/
 #        NM_KMODS   distribution module names to include (dependencies resolved here)
-#        NM_BINS    host binaries to include with their libraries
+#        NM_BINS    host programs to include with their libraries (names found in PATH)
+#        NM_FILES   host files or directories (absolute paths, shell patterns allowed)
+#                   to include at the same paths; ELF files bring their libraries
+#
+# --overlay builds only NM_BINS and NM_FILES into OUT: an archive to append to a
+# full one (the kernel unpacks concatenated archives in order), so what one suite
+# carries (a QEMU, DPDK) does not weigh on the boot of every other suite.
 set -euo pipefail
-out=$1 kroot=$2 kver=$3
+overlay=0
+if [ "${1:-}" = --overlay ]; then
+	overlay=1
+	out=$2
+else
+	out=$1 kroot=$2 kver=$3
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
+
+# put FILE: copy one host file to the same path, with the libraries ldd names
+# (ldd prints nothing useful for non-ELF files, which then come alone). A
+# symbolic link stays one, next to what it points to: a plugin directory read
+# by a program (DPDK's) must not show one library under two files.
+put() {
+	local f
+	if [ -L "$1" ]; then
+		[ -e "$t$1" ] || [ -L "$t$1" ] || { mkdir -p "$t$(dirname "$1")"; cp -P "$1" "$t$1"; }
+		put "$(readlink -f "$1")"
+		return
+	fi
+	for f in "$1" $(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+'); do
+		[ -e "$t$f" ] && continue
+		mkdir -p "$t$(dirname "$f")"
+		cp -L "$f" "$t$f"
+	done
+}
+bins_files() {
+	local b p f
+	for b in ${NM_BINS:-}; do
+		p=$(command -v "$b") || { echo "mkinitramfs: no program '$b' on this host" >&2; exit 1; }
+		put "$(readlink -f "$p")"
+		mkdir -p "$t/bin" "$t/etc"
+		ln -sf "$(readlink -f "$p")" "$t/bin/$(basename "$p")"
+		# busybox sh runs its own applet before searching PATH, whatever /bin
+		# holds: lib.sh turns this list into functions so the real one wins.
+		echo "$(basename "$p") $(readlink -f "$p")" >> "$t/etc/bins"
+	done
+	for p in ${NM_FILES:-}; do
+		case $p in
+		/*) ;;
+		*) echo "mkinitramfs: '$p' is not an absolute path" >&2; exit 1 ;;
+		esac
+		# A pattern that matches nothing stays as written and fails here.
+		[ -e "$p" ] || { echo "mkinitramfs: no file '$p' on this host" >&2; exit 1; }
+		if [ -d "$p" ]; then
+			while IFS= read -r -d '' f; do
+				put "$f"
+			done < <(find "$p" \( -type f -o -type l \) -print0)
+		else
+			put "$p"
+		fi
+	done
+}
+if [ $overlay = 1 ]; then
+	bins_files
+	(cd "$t" && find . -print0 | cpio --null -o -H newc --quiet) > "$out.tmp"
+	mv "$out.tmp" "$out"
+	exit 0
+fi
 
 mkdir -p "$t"/{bin,sbin,dev,proc,sys,tmp,run,mnt,etc,root,netmap,tests/suites,usr/local/bin,lib/modules}
 cp /bin/busybox "$t/bin/busybox"
@@ -49,17 +113,7 @@ for d in ${NM_SUITES:-}; do
 	cp "$d"/*.sh "$t/tests/suites/"
 done
 
-for b in ${NM_BINS:-}; do
-	p=$(command -v "$b")
-	for f in $(readlink -f "$p") $(ldd "$p" 2>/dev/null | grep -oE '/[^ ]+'); do
-		mkdir -p "$t$(dirname "$f")"
-		cp -L "$f" "$t$f"
-	done
-	ln -sf "$(readlink -f "$p")" "$t/bin/$(basename "$p")"
-	# busybox sh runs its own applet before searching PATH, whatever /bin
-	# holds: lib.sh turns this list into functions so the real one wins.
-	echo "$(basename "$p") $(readlink -f "$p")" >> "$t/etc/bins"
-done
+bins_files
 
 (cd "$t" && find . -print0 | cpio --null -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -14,6 +14,9 @@
 # Suite header lines: "# timeout: SECONDS" (default 120), "# mem: MiB" (default 512),
 # "# smp: N" (default 2), "# kmods: MODULE..." (distribution modules to load),
 # "# bins: PROGRAM..." (host programs to carry into the guest with their libraries),
+# "# files: PATH..." (host files or directories, absolute, shell patterns allowed,
+# carried to the same paths; ELF files bring their libraries; e.g. plugins a
+# program dlopen()s, QEMU's firmware directory),
 # "# nics: SPEC" (network interfaces joined to each other outside the guest; default
 # none): SPEC is a count N, meaning N virtio NICs, or one model word per NIC,
 # "virtio" (virtio-net-pci) or "e1000", e.g. "# nics: virtio e1000". All NICs sit on
@@ -37,7 +40,7 @@ while getopts k:d:s:o: opt; do
 	d) dirs+=("$OPTARG") ;;
 	s) only+=("$OPTARG") ;;
 	o) outdir=$OPTARG ;;
-	*) sed -n '2,27s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,30s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ ${#dirs[@]} -gt 0 ] || dirs=("$top/tests/vm/suites")
@@ -115,22 +118,24 @@ nic_device() {
 	esac
 }
 
-# One initramfs for the whole run, carrying everything any selected suite needs.
-kmods= bins=
+# One initramfs for the whole run, carrying what every selected suite needs but
+# their "# bins:" and "# files:": those go into an archive per suite appended to
+# it, so a suite carrying a QEMU does not slow the boot of the others.
+kmods=
 for f in "${suites[@]}"; do
 	kmods="$kmods $(hdr "$f" kmods '')"
-	bins="$bins $(hdr "$f" bins '')"
 	for m in $(nic_models "$(hdr "$f" nics '')" 2>/dev/null); do
 		kmods="$kmods $(nic_kmods "$m")"
 	done
 done
 mods_stage=$outdir/mods
+rm -f "$outdir"/initramfs-*.cpio
 rm -rf "$mods_stage" && mkdir -p "$mods_stage"
 cp "$kmod_dir"/*.ko "$mods_stage/"
 [ -d "$top/build/kmod/$kver/selftest" ] && cp "$top/build/kmod/$kver/selftest"/*.ko "$mods_stage/" 2>/dev/null
 suite_dirs=$(for f in "${suites[@]}"; do dirname "$f"; done | sort -u | tr '\n' ' ')
 initrd=$outdir/initramfs.cpio
-NM_MODS=$mods_stage NM_PROGS=$progs NM_SUITES="$suite_dirs" NM_KMODS="$kmods" NM_BINS="$bins" \
+NM_MODS=$mods_stage NM_PROGS=$progs NM_SUITES="$suite_dirs" NM_KMODS="$kmods" NM_BINS= NM_FILES= \
 	"$top/tests/vm/mkinitramfs.sh" "$initrd" "$kroot" "$kver" || {
 	echo "not ok 1 - harness: initramfs build failed"
 	exit 1
@@ -191,6 +196,22 @@ for f in "${suites[@]}"; do
 		nicargs="nm.nics=$(echo $models | tr ' ' ,) nm.nicmods=$(for m in $models; do
 			nic_kmods "$m"; done | tr ' ' '\n' | awk '!seen[$0]++' | paste -sd,)"
 	fi
+	# The suite's own archive, shared by suites that carry the same things.
+	sinitrd=$initrd
+	sbins=$(hdr "$f" bins '') sfiles=$(hdr "$f" files '')
+	if [ -n "$sbins$sfiles" ]; then
+		key=$(printf '%s|%s' "$sbins" "$sfiles" | md5sum | cut -c1-12)
+		sinitrd=$outdir/initramfs-$key.cpio
+		if [ ! -s "$sinitrd" ] || [ "$sinitrd" -ot "$initrd" ]; then
+			if ! NM_BINS=$sbins NM_FILES=$sfiles "$top/tests/vm/mkinitramfs.sh" \
+				--overlay "$outdir/overlay-$key.cpio" 2> "$outdir/$s.overlay.log"; then
+				emit not "$s: carry its bins/files into the guest ($(tail -1 "$outdir/$s.overlay.log"))"
+				continue
+			fi
+			cat "$initrd" "$outdir/overlay-$key.cpio" > "$sinitrd"
+			rm -f "$outdir/overlay-$key.cpio"
+		fi
+	fi
 	start=$(date +%s)
 	for attempt in 1 2 3; do
 		: > "$res"
@@ -200,7 +221,7 @@ for f in "${suites[@]}"; do
 			-m "$(hdr "$f" mem 512)" -smp "$(hdr "$f" smp 2)" \
 			-chardev file,id=con,path="$log" -serial chardev:con \
 			-serial file:"$res" -serial file:"$klog" \
-			"${nics[@]}" -kernel "$kimage" -initrd "$initrd" \
+			"${nics[@]}" -kernel "$kimage" -initrd "$sinitrd" \
 			-append "console=ttyS0 loglevel=5 panic=-1 oops=panic cryptomgr.notests mitigations=off nm.suite=$s $nicargs ${NM_GUEST_ARGS:-}" \
 			</dev/null >"$outdir/$s.qemu" 2>&1 &
 		qpid=$!
