@@ -25,8 +25,9 @@ VV_DEPS      := $(VV_SRCS) $(VV_NET_HDRS) $(VV_LIB_HDRS) lib/libnetmap.h \
 VV_INC       := -Iqemu-backend -Iqemu-backend/net -Ilib
 VV_LIBS      := build/lib/libnetmap.a -lpthread
 
-# The unit test plays the port itself: no libnetmap, no vhu_port_netmap.c.
-VV_TEST_SRCS := $(filter-out qemu-backend/net/vhu_port_netmap.c,$(VV_NET_SRCS)) \
+# The unit test plays the port itself: no libnetmap, no vhu_port_netmap.c,
+# and no vhu_vport.c, which opens netmap ports.
+VV_TEST_SRCS := $(filter-out qemu-backend/net/vhu_port_netmap.c qemu-backend/net/vhu_vport.c,$(VV_NET_SRCS)) \
 		$(VV_LIB_SRCS)
 
 USER_BINS += build/bin/vale-vhost
