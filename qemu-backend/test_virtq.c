@@ -529,6 +529,46 @@ static void test_base(void **state)
 	check_b_ok(f);
 }
 
+/*
+ * A base more than a queue ahead of the guest's used index cannot be right
+ * (DPDK's virtio_user sends 0 when it reconnects under a running queue):
+ * the queue resumes from the used index and says so; a base within a queue
+ * of it is taken as it is.
+ */
+static void test_base_resync(void **state)
+{
+	struct fx *f = *state;
+	struct seg s = { BUF_GPA, 64, 0 };
+	struct virtq_setup qs;
+
+	start_at(f, 16, F_ALL, 500);
+	/* The guest queued two chains a departed back-end never returned. */
+	drv_chain(&f->da, &s, 1);
+	drv_chain(&f->da, &s, 1);
+	qs = q_setup(f, &f->da, F_ALL);
+	assert_int_equal(virtq_init(&f->qa, &qs), 0);
+	assert_int_equal(virtq_set_base(&f->qa, 0), 1);
+	assert_int_equal(virtq_get_base(&f->qa), 500);
+	/* Both chains are processed (again), and nothing breaks. */
+	assert_int_equal(virtq_pop_batch(&f->qa, f->e, 4), 2);
+	assert_null(virtq_broken(&f->qa));
+
+	/* Bounds: used + num is taken, one further is not; behind used is not. */
+	assert_int_equal(virtq_init(&f->qa, &qs), 0);
+	assert_int_equal(virtq_set_base(&f->qa, 500 + 16), 0);
+	assert_int_equal(virtq_get_base(&f->qa), 516);
+	assert_int_equal(virtq_init(&f->qa, &qs), 0);
+	assert_int_equal(virtq_set_base(&f->qa, 500 + 17), 1);
+	assert_int_equal(virtq_get_base(&f->qa), 500);
+	assert_int_equal(virtq_init(&f->qa, &qs), 0);
+	assert_int_equal(virtq_set_base(&f->qa, 499), 1);
+	assert_int_equal(virtq_get_base(&f->qa), 500);
+	assert_int_equal(virtq_init(&f->qa, &qs), 0);
+	assert_int_equal(virtq_set_base(&f->qa, 501), 0);
+	assert_int_equal(virtq_pop_batch(&f->qa, f->e, 4), 1);
+	check_b_ok(f);
+}
+
 /* ------------------------------------------------------------------ */
 /* Chains */
 
@@ -1849,6 +1889,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 		T(test_init_checks),
 		T(test_base),
+		T(test_base_resync),
 		T(test_simple_chain),
 		T(test_span_regions),
 		T(test_full_table_chain),

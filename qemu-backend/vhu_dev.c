@@ -287,9 +287,12 @@ static int h_set_features(struct vhu_dev *dev, struct vhu_msg *msg,
 	/*
 	 * LOG_ALL comes and goes on running rings during migration; any other
 	 * change alters how the datapath reads the rings (header size, event
-	 * index), so running rings are restarted around it.
+	 * index), so running rings are restarted around it. So is the first
+	 * SET_FEATURES: a front-end that set a ring up before it had the
+	 * datapath start that ring with no features at all (which it refuses:
+	 * no VERSION_1), and the ring must start again now.
 	 */
-	restart = dev->features_set &&
+	restart = !dev->features_set ||
 		  ((dev->features ^ v) & ~VHU_BIT(VHU_F_LOG_ALL)) != 0;
 	if (restart)
 		stop_all_rings(dev);
@@ -715,6 +718,12 @@ int vhu_dev_init(struct vhu_dev *dev, const struct vhu_dev_config *cfg,
 	snprintf(dev->name, sizeof(dev->name), "%s",
 		 cfg->name != NULL ? cfg->name : "vhost-user");
 	dev->offered_features = cfg->features;
+	/*
+	 * VIRTIO_NET_F_MQ tells the guest it may use more than one pair:
+	 * a device of one pair never offers it, whatever the caller asked.
+	 */
+	if (cfg->max_queue_pairs == 1)
+		dev->offered_features &= ~VHU_BIT(VHU_F_NET_MQ);
 	dev->offered_protocol_features = cfg->protocol_features;
 	dev->max_queue_pairs = cfg->max_queue_pairs;
 	dev->nrings = 2 * cfg->max_queue_pairs;

@@ -174,8 +174,14 @@ int virtq_init(struct virtq *vq, const struct virtq_setup *s)
 	return 0;
 }
 
-void virtq_set_base(struct virtq *vq, uint16_t base)
+int virtq_set_base(struct virtq *vq, uint16_t base)
 {
+	int corrected = 0;
+
+	if (vq->ready && (uint16_t)(base - vq->used_idx) > vq->num) {
+		base = vq->used_idx;
+		corrected = 1;
+	}
 	vq->last_avail_idx = base;
 	vq->avail_idx = base;
 	/* A new position makes anything popped or pushed before meaningless. */
@@ -183,6 +189,7 @@ void virtq_set_base(struct virtq *vq, uint16_t base)
 	vq->used_pending = 0;
 	/* Whatever the guest last heard from us is unknown now. */
 	vq->signalled_valid = false;
+	return corrected;
 }
 
 uint16_t virtq_get_base(const struct virtq *vq)

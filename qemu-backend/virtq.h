@@ -201,8 +201,19 @@ int virtq_init(struct virtq *vq, const struct virtq_setup *s);
 /* Forget everything: the queue is not ready until virtq_init(). */
 void virtq_reset(struct virtq *vq);
 
-/* SET_VRING_BASE: the next available-ring index to process. */
-void virtq_set_base(struct virtq *vq, uint16_t base);
+/*
+ * SET_VRING_BASE: the next available-ring index to process, after
+ * virtq_init(). A consistent ring has at most a queue's worth of chains
+ * between the used index (read by virtq_init) and the next one to pop; a
+ * base further ahead cannot be right, and the queue resumes from the used
+ * index instead (returns 1; 0 when @base was taken). DPDK's virtio_user
+ * sends base 0 when it reconnects to a new back-end under a running queue:
+ * taken at its word the queue would break at once ("avail index moved
+ * backwards"). Resuming from the used index, as DPDK's own vhost library
+ * does, processes once more the chains the old back-end had taken but not
+ * returned. Before virtq_init() the base is taken as it is.
+ */
+int virtq_set_base(struct virtq *vq, uint16_t base);
 
 /*
  * GET_VRING_BASE: the next available-ring index we would process. Popped

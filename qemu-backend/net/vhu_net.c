@@ -620,29 +620,6 @@ static void watch_kick(struct vhu_net *net, unsigned int idx)
 	net->rings[idx].watched_fd = fd;
 }
 
-/*
- * Where to resume ring @idx: the SET_VRING_BASE value, unless it cannot be
- * right. A consistent ring has at most a queue's worth of chains between
- * the used index (in guest memory, read by virtq_init) and the next one
- * to pop. DPDK's virtio_user sends base 0 when it reconnects to a new
- * back-end under a running queue; taken at its word the queue would break
- * at once ("avail index moved backwards"). Resuming from the used index
- * instead, as DPDK's own vhost library does, processes the chains the old
- * back-end had taken but not returned once more.
- */
-static uint16_t resume_index(const struct vhu_dev *dev, unsigned int idx,
-			     const struct virtq *vq)
-{
-	uint16_t base = dev->rings[idx].last_avail_idx;
-
-	if ((uint16_t)(base - vq->used_idx) <= vq->num)
-		return base;
-	vhu_log(VHU_LOG_WARN, "%s: ring %u: base %u is more than a queue ahead "
-		"of the used index %u; resuming from the used index", dev->name,
-		idx, base, vq->used_idx);
-	return vq->used_idx;
-}
-
 static void cb_ring_started(struct vhu_dev *dev, unsigned int idx)
 {
 	struct vhu_net *net = net_of(dev);
@@ -665,7 +642,10 @@ static void cb_ring_started(struct vhu_dev *dev, unsigned int idx)
 			(unsigned long long)dev->features);
 		return;
 	}
-	virtq_set_base(&nr->vq, resume_index(dev, idx, &nr->vq));
+	if (virtq_set_base(&nr->vq, r->last_avail_idx) == 1)
+		vhu_log(VHU_LOG_WARN, "%s: ring %u: base %u is more than a queue "
+			"ahead of the used index %u; resuming from the used index",
+			dev->name, idx, r->last_avail_idx, nr->vq.used_idx);
 	nr->running = true;
 	nr->nb_call_fd = nr->nb_err_fd = -1;
 	watch_kick(net, idx);
@@ -820,9 +800,6 @@ int vhu_net_init(struct vhu_net *net, const struct vhu_net_config *cfg,
 	dc.name = cfg->name;
 	if (cfg->features != 0)
 		dc.features = cfg->features;
-	/* The control queue that goes with MQ is QEMU's; one pair needs neither. */
-	if (cfg->queue_pairs == 1)
-		dc.features &= ~VHU_BIT(VHU_F_NET_MQ);
 	dc.max_queue_pairs = cfg->queue_pairs;
 	dc.max_mtu = (uint32_t)mtu;
 	dc.ops = &net_ops;

@@ -876,6 +876,16 @@ static void test_restricted_offer(void **state)
 		hostile(VHU_REQ_SET_VRING_NUM, &st, 8, NULL, 0,
 			"ring 2 out of range (the device has 2 rings)");
 	}
+
+	/* One pair: NET_MQ is never offered, even when the caller asks for it. */
+	teardown(NULL);
+	vhu_dev_config_default(&cfg);
+	cfg.ops = &ops;
+	cfg.max_queue_pairs = 1;
+	setup_with(&cfg);
+	v = fe_get_u64(VHU_REQ_GET_FEATURES);
+	assert_false(v & VHU_BIT(VHU_F_NET_MQ));
+	assert_int_equal(v, VHU_DEV_SUPPORTED_FEATURES & ~VHU_BIT(VHU_F_NET_MQ));
 }
 
 static void test_refused_memory(void **state)

@@ -454,6 +454,9 @@ static uint32_t fe_stop_ring(struct dut *d, unsigned int idx)
 	return st.num;
 }
 
+/* Set by a test: SET_FEATURES after the rings are set up, not before. */
+static bool features_after_rings;
+
 /*
  * A device on a fake port with one queue pair, negotiated as QEMU would,
  * @features on top of VERSION_1 (no PROTOCOL_FEATURES unless asked: then
@@ -482,7 +485,8 @@ static struct dut *dut_new_qp(uint64_t features, uint32_t port_slots, uint32_t b
 	d->features = features | VHU_BIT(VHU_F_VERSION_1);
 	assert_int_equal(d->features & ~offered, 0);
 	fe_send(d, VHU_REQ_SET_OWNER, NULL, 0, -1);
-	fe_u64(d, VHU_REQ_SET_FEATURES, d->features);
+	if (!features_after_rings)
+		fe_u64(d, VHU_REQ_SET_FEATURES, d->features);
 
 	memset(&mt, 0, sizeof(mt));
 	mt.nregions = 1;
@@ -495,6 +499,11 @@ static struct dut *dut_new_qp(uint64_t features, uint32_t port_slots, uint32_t b
 		d->g.memfd);
 	for (unsigned int i = 0; i < 2 * qps; i++)
 		fe_start_ring(d, i);
+	if (features_after_rings) {
+		/* Without VERSION_1 yet, the rings could not run. */
+		assert_false(d->net.rings[0].running);
+		fe_u64(d, VHU_REQ_SET_FEATURES, d->features);
+	}
 	/* Whatever the start found to do (nothing yet). */
 	vhu_net_poll(&d->net);
 	for (unsigned int i = 0; i < 2 * qps; i++)
@@ -596,6 +605,31 @@ static void test_tx_frame_arrives_byte_exact(void **state)
 	assert_true(fired(d->g.ring[1].call));
 	assert_int_equal(d->net.stats.tx_pkts, 1);
 	assert_int_equal(d->net.stats.tx_bytes, sizeof(frame));
+	dut_free(d);
+}
+
+/*
+ * A front-end that sets its rings up before SET_FEATURES: the rings
+ * could not start then (no VERSION_1); the first SET_FEATURES starts them.
+ */
+static void test_features_after_rings(void **state)
+{
+	struct dut *d;
+	struct virtq_net_hdr h = hdr_plain();
+	uint8_t frame[60];
+
+	(void)state;
+	features_after_rings = true;
+	d = dut_new(0, 256, 2048, 64);
+	features_after_rings = false;
+	assert_true(d->net.rings[0].running);
+	assert_true(d->net.rings[1].running);
+	fill_frame(frame, sizeof(frame), 3);
+	guest_tx(d, &h, frame, sizeof(frame));
+	drv_kick(&d->g.ring[1]);
+	vhu_net_poll(&d->net);
+	assert_int_equal(d->fp.ncap, 1);
+	assert_memory_equal(d->fp.cap[0] + VIRTQ_NET_HDR_LEN, frame, sizeof(frame));
 	dut_free(d);
 }
 
@@ -1489,6 +1523,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tx_frame_arrives_byte_exact),
+		cmocka_unit_test(test_features_after_rings),
 		cmocka_unit_test(test_tx_multislot_frame),
 		cmocka_unit_test(test_tx_offload_header_passes),
 		cmocka_unit_test(test_tx_header_normalised),
