@@ -37,10 +37,11 @@ USER_BINS :=
 -include lib/lib.mk
 -include $(wildcard tools/*.mk)
 -include $(wildcard qemu-backend/*.mk)
+-include $(wildcard valed/*.mk)
 -include bench/bench.mk
 
 .PHONY: all module userspace unit check check-unit check-vm check-selftest deps demo \
-	demo-run sandbox clean distclean
+	demo-run sandbox install uninstall clean distclean
 
 all: module userspace
 
@@ -94,6 +95,13 @@ demo-run: module userspace
 
 sandbox: module userspace
 	@tests/vm/sandbox.sh -k $(KSERIES) -i
+
+# PREFIX, DESTDIR, KVER: see scripts/install.sh.
+install: module userspace
+	@scripts/install.sh install
+
+uninstall:
+	@scripts/install.sh uninstall
 
 clean:
 	rm -rf build/kmod build/unit build/vm build/check

@@ -369,16 +369,57 @@ static double run_pairs(struct bport *p, int n, uint32_t len, double secs)
 	return (double)got / (t - t0) / 1e6;
 }
 
+/* Fan-out TX buffers of @p[0]: slot k goes to port 1 + k % (n-1). */
+static void prefill_fanout(struct bport *p, int n)
+{
+	for (int i = 0; i < (int)p[0].tx->num_slots; i++)
+		write_frame((uint8_t *)NETMAP_BUF(p[0].tx, p[0].tx->slot[i].buf_idx),
+			    p[1 + i % (n - 1)].mac, p[0].mac);
+}
+
+static void prefill_pairs(struct bport *p, int n)
+{
+	for (int i = 0; i + 1 < n; i += 2)
+		prefill_tx(&p[i], p[i + 1].mac);
+}
+
+/* Open and teach @n ports "SW:pI"; 0, or -1 with nothing left open. */
+static int open_set(struct bport *p, int n, const char *sw)
+{
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s:p%d", sw, i);
+		if (bopen(&p[i], name, SCALE_SLOTS, SCALE_SLOTS)) {
+			while (i-- > 0)
+				bclose(&p[i]);
+			return -1;
+		}
+	}
+	pick_macs(p, n);
+	prelearn(p, n);
+	return 0;
+}
+
+/*
+ * Every count N is measured against two ports of another switch in the same
+ * repetition, alternating (2, N, 2, N, ...), and the figure is the median of
+ * the per-repetition ratios: a host whose load changes during the run moves
+ * both sides of each ratio alike, where a baseline measured once at the
+ * start would be compared with figures taken minutes later.
+ */
 static void scaling(const int *counts, int ncounts, double secs, int reps)
 {
-	static struct bport ports[MAXPORTS];
-	double base_f = 0, base_p = 0;
+	static struct bport ports[MAXPORTS], base[2];
 	int c, i, r;
 
+	if (open_set(base, 2, "vale2")) {
+		failed = 1;
+		return;
+	}
 	for (c = 0; c < ncounts; c++) {
 		int n = counts[c];
-		double f[16], q[16], fm, pm;
-		char name[32];
+		double f[16], q[16], fr[16], qr[16], b;
 		double t0 = now();
 
 		if (n < 2 || n > MAXPORTS) {
@@ -386,54 +427,42 @@ static void scaling(const int *counts, int ncounts, double secs, int reps)
 			failed = 1;
 			continue;
 		}
-		for (i = 0; i < n; i++) {
-			snprintf(name, sizeof(name), "vale1:p%d", i);
-			if (bopen(&ports[i], name, SCALE_SLOTS, SCALE_SLOTS)) {
-				failed = 1;
-				while (i-- > 0)
-					bclose(&ports[i]);
-				goto next;
-			}
+		if (open_set(ports, n, "vale1")) {
+			failed = 1;
+			continue;
 		}
-		pick_macs(ports, n);
-		prelearn(ports, n);
 		fprintf(stderr, "corebench: %d ports open and learned in %.2f s\n",
 			n, now() - t0);
 
 		for (r = 0; r < reps; r++) {
-			/* Fan-out: TX slot k of port 0 goes to port 1 + k % (n-1). */
-			for (i = 0; i < (int)ports[0].tx->num_slots; i++)
-				write_frame((uint8_t *)NETMAP_BUF(ports[0].tx,
-						ports[0].tx->slot[i].buf_idx),
-					    ports[1 + i % (n - 1)].mac, ports[0].mac);
 			/*
 			 * The ring is 256 slots and bursts are 255, so slot k gets
 			 * a different destination each round; the round robin
 			 * still holds over any 255 consecutive frames.
 			 */
-			f[r] = run_fanout(ports, n, 60, secs / reps);
-			for (i = 0; i + 1 < n; i += 2)
-				prefill_tx(&ports[i], ports[i + 1].mac);
-			q[r] = run_pairs(ports, n, 60, secs / reps);
-		}
-		fm = median(f, reps);
-		pm = median(q, reps);
-		if (c == 0 || base_f == 0) {
-			base_f = fm;
-			base_p = pm;
+			prefill_fanout(base, 2);
+			b = run_fanout(base, 2, 60, secs / reps / 2);
+			prefill_fanout(ports, n);
+			f[r] = run_fanout(ports, n, 60, secs / reps / 2);
+			fr[r] = f[r] / b;
+			prefill_pairs(base, 2);
+			b = run_pairs(base, 2, 60, secs / reps / 2);
+			prefill_pairs(ports, n);
+			q[r] = run_pairs(ports, n, 60, secs / reps / 2);
+			qr[r] = q[r] / b;
 		}
 		fprintf(stderr, "corebench: %3d ports  fan-out %.2f Mpps (%.3f)  pairs %.2f Mpps (%.3f)\n",
-			n, fm, fm / base_f, pm, pm / base_p);
-		printf("BENCH scale.%d.fanout_mpps %.3f\n", n, fm);
-		printf("BENCH scale.%d.pairs_mpps %.3f\n", n, pm);
-		printf("BENCH scale.%d.fanout_rel %.4f\n", n, fm / base_f);
-		printf("BENCH scale.%d.pairs_rel %.4f\n", n, pm / base_p);
+			n, median(f, reps), median(fr, reps), median(q, reps), median(qr, reps));
+		printf("BENCH scale.%d.fanout_mpps %.3f\n", n, median(f, reps));
+		printf("BENCH scale.%d.pairs_mpps %.3f\n", n, median(q, reps));
+		printf("BENCH scale.%d.fanout_rel %.4f\n", n, median(fr, reps));
+		printf("BENCH scale.%d.pairs_rel %.4f\n", n, median(qr, reps));
 		fflush(stdout);
 		for (i = 0; i < n; i++)
 			bclose(&ports[i]);
-next:
-		;
 	}
+	bclose(&base[0]);
+	bclose(&base[1]);
 }
 
 int main(int argc, char **argv)

@@ -43,6 +43,7 @@ if step "dependencies installed (scripts/deps.sh)" scripts/deps.sh; then
 			step "guest suites on $s" tests/vm/run.sh -k "$s"
 		fi
 	done
+	step "make install / uninstall into a staging root" tests/install/check.sh
 	step "guest harness self-test" tests/vm/selftest.sh -k "${series%% *}"
 fi
 

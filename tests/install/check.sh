@@ -1,0 +1,56 @@
+#!/bin/bash
+# make install / make uninstall into a staging root: every piece lands where the
+# docs say, the vhost-user descriptor names the installed back-end, the
+# manifest lists what was written, uninstall removes exactly that and keeps the
+# operator's configuration (also when it was edited), and a second install
+# does not overwrite it. Prints TAP.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+n=0 failed=0
+check() {	# check NAME CMD...
+	n=$((n + 1))
+	if "${@:2}" > "$d/out" 2>&1; then
+		echo "ok $n - install: $1"
+	else
+		echo "not ok $n - install: $1"
+		sed 's/^/# /' "$d/out" | tail -15
+		failed=1
+	fi
+}
+root=$d/root
+kver=$(cat build/kernels/series-6.1)
+inst() { DESTDIR=$root PREFIX=/usr/local KVER=$kver scripts/install.sh "$@"; }
+
+check "make install into DESTDIR succeeds" inst install
+for f in /lib/modules/$kver/updates/netmap.ko /usr/local/bin/vale-ctl /usr/local/bin/pkt-gen \
+	/usr/local/libexec/vale-vhost /etc/qemu/vhost-user/50-vale-vhost.json \
+	/usr/local/share/man/man8/vale-ctl.8 /usr/local/share/man/man8/vale-vhost.8 \
+	/etc/valed/valed.json /usr/local/share/vale/MANIFEST; do
+	check "installs $f" test -s "$root$f"
+done
+check "the module is the one built for $kver" \
+	sh -c "modinfo -F vermagic '$root/lib/modules/$kver/updates/netmap.ko' | grep -q '^$kver '"
+check "programs are executable" test -x "$root/usr/local/bin/vale-ctl" -a -x "$root/usr/local/libexec/vale-vhost"
+check "the vhost-user descriptor names the installed vale-vhost" \
+	grep -q '"binary": "/usr/local/libexec/vale-vhost"' "$root/etc/qemu/vhost-user/50-vale-vhost.json"
+check "the installed vale-vhost answers --print-capabilities" \
+	sh -c "'$root/usr/local/libexec/vale-vhost' --print-capabilities | grep -q '\"net\"'"
+check "the manifest lists every installed file and nothing else" sh -c "
+	cd '$root' && find . -type f | sed 's|^\.||' | grep -v '^/etc/valed/valed.json$' | sort > '$d/found'
+	sort '$root/usr/local/share/vale/MANIFEST' > '$d/listed'
+	diff '$d/listed' '$d/found'"
+echo '{"switches": []}' > "$root/etc/valed/valed.json"
+check "a second install keeps an edited configuration" sh -c "
+	DESTDIR='$root' KVER='$kver' scripts/install.sh install >/dev/null &&
+	grep -q '\"switches\": \[\]' '$root/etc/valed/valed.json'"
+check "make uninstall succeeds" inst uninstall
+check "uninstall leaves only the operator's configuration" sh -c "
+	cd '$root' && left=\$(find . -type f | sed 's|^\.||') && echo \"\$left\" &&
+	[ \"\$left\" = /etc/valed/valed.json ]"
+check "uninstall with nothing installed fails and says so" sh -c "
+	if DESTDIR='$root' KVER='$kver' scripts/install.sh uninstall 2> '$d/err'; then exit 1; fi
+	cat '$d/err'; grep -q 'nothing installed' '$d/err'"
+exit $failed
