@@ -658,15 +658,22 @@ ssize_t virtq_tx_gather(const struct virtq_elem *e, struct virtq_net_hdr *hdr,
 	return frame > max ? -EMSGSIZE : (ssize_t)frame;
 }
 
+/* Where the frame bytes come from: pieces in order (port slots, or one). */
+struct virtq_src {
+	const struct iovec *iov;
+	unsigned int n;
+};
+
 /*
- * Write bytes [@pos, @pos + @n) of the stream "header, then data" into the
- * start of @e's writable area.
+ * Write bytes [@pos, @pos + @n) of the stream "header, then the data of
+ * @src" into the start of @e's writable area.
  */
 static void virtq_write_stream(struct virtq *vq, const struct virtq_elem *e,
 			       const struct virtq_net_hdr *hdr,
-			       const void *data, size_t pos, size_t n)
+			       const struct virtq_src *src, size_t pos, size_t n)
 {
-	size_t at = 0;
+	size_t at = 0, off;
+	unsigned int k = 0;
 
 	if (pos < VIRTQ_NET_HDR_LEN) {
 		size_t h = VIRTQ_NET_HDR_LEN - pos;
@@ -678,9 +685,23 @@ static void virtq_write_stream(struct virtq *vq, const struct virtq_elem *e,
 		pos += h;
 		n -= h;
 	}
-	if (n != 0)
-		virtq_elem_write(vq, e, at,
-				 (const uint8_t *)data + (pos - VIRTQ_NET_HDR_LEN), n);
+	/* Find the piece holding data byte pos - header, then copy on. */
+	off = pos - VIRTQ_NET_HDR_LEN;
+	while (k < src->n && off >= src->iov[k].iov_len) {
+		off -= src->iov[k].iov_len;
+		k++;
+	}
+	while (n != 0 && k < src->n) {
+		size_t c = src->iov[k].iov_len - off;
+
+		if (c > n)
+			c = n;
+		virtq_elem_write(vq, e, at, (const uint8_t *)src->iov[k].iov_base + off, c);
+		at += c;
+		n -= c;
+		off = 0;
+		k++;
+	}
 }
 
 static bool virtq_mrg(const struct virtq *vq)
@@ -692,6 +713,8 @@ int virtq_rx_scatter(struct virtq *vq, struct virtq_elem *e, unsigned int n,
 		     const struct virtq_net_hdr *hdr, const void *data,
 		     size_t len, uint32_t *used_len)
 {
+	struct iovec one = { .iov_base = (void *)(uintptr_t)data, .iov_len = len };
+	struct virtq_src src = { &one, 1 };
 	struct virtq_net_hdr h = *hdr;
 	uint64_t total = (uint64_t)VIRTQ_NET_HDR_LEN + len;
 	uint64_t room = 0;
@@ -720,7 +743,7 @@ int virtq_rx_scatter(struct virtq *vq, struct virtq_elem *e, unsigned int n,
 
 		if (chunk > total - pos)
 			chunk = (size_t)(total - pos);
-		virtq_write_stream(vq, &e[i], &h, data, pos, chunk);
+		virtq_write_stream(vq, &e[i], &h, &src, pos, chunk);
 		used_len[i] = (uint32_t)chunk;
 		pos += chunk;
 	}
@@ -730,8 +753,17 @@ int virtq_rx_scatter(struct virtq *vq, struct virtq_elem *e, unsigned int n,
 int virtq_rx_enqueue(struct virtq *vq, const struct virtq_net_hdr *hdr,
 		     const void *data, size_t len)
 {
+	struct iovec one = { .iov_base = (void *)(uintptr_t)data, .iov_len = len };
+
+	return virtq_rx_enqueue_iov(vq, hdr, &one, 1);
+}
+
+int virtq_rx_enqueue_iov(struct virtq *vq, const struct virtq_net_hdr *hdr,
+			 const struct iovec *iov, unsigned int niov)
+{
+	struct virtq_src src = { iov, niov };
 	struct virtq_net_hdr h = *hdr;
-	uint64_t total = (uint64_t)VIRTQ_NET_HDR_LEN + len;
+	uint64_t total = VIRTQ_NET_HDR_LEN;
 	struct virtq_elem first, cur;
 	const struct virtq_elem *e = &first;
 	unsigned int count = 1;
@@ -739,6 +771,8 @@ int virtq_rx_enqueue(struct virtq *vq, const struct virtq_net_hdr *hdr,
 	size_t pos = 0;
 	int rc;
 
+	for (unsigned int k = 0; k < niov; k++)
+		total += iov[k].iov_len;
 	rc = virtq_pop(vq, &first);
 	if (rc < 0)
 		return rc;
@@ -752,7 +786,7 @@ int virtq_rx_enqueue(struct virtq *vq, const struct virtq_net_hdr *hdr,
 			return -EMSGSIZE;
 		}
 		h.num_buffers = htole16(1);
-		virtq_write_stream(vq, &first, &h, data, 0, (size_t)total);
+		virtq_write_stream(vq, &first, &h, &src, 0, (size_t)total);
 		virtq_push(vq, first.id, (uint32_t)total);
 		return 1;
 	}
@@ -772,7 +806,7 @@ int virtq_rx_enqueue(struct virtq *vq, const struct virtq_net_hdr *hdr,
 		chunk = e->in_len;
 		if (chunk > total - pos)
 			chunk = (size_t)(total - pos);
-		virtq_write_stream(vq, e, &h, data, pos, chunk);
+		virtq_write_stream(vq, e, &h, &src, pos, chunk);
 		virtq_push(vq, e->id, (uint32_t)chunk);
 		pos += chunk;
 		if (pos == total)

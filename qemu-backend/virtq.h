@@ -386,4 +386,11 @@ int virtq_rx_scatter(struct virtq *vq, struct virtq_elem *e, unsigned int n,
 int virtq_rx_enqueue(struct virtq *vq, const struct virtq_net_hdr *hdr,
 		     const void *data, size_t len);
 
+/*
+ * The same with the frame in pieces (@niov of them, e.g. the slots of a
+ * multi-slot netmap frame), copied straight into the guest's buffers.
+ */
+int virtq_rx_enqueue_iov(struct virtq *vq, const struct virtq_net_hdr *hdr,
+			 const struct iovec *iov, unsigned int niov);
+
 #endif /* VIRTQ_H */

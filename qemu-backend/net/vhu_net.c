@@ -267,18 +267,28 @@ static int rx_deliver(struct vhu_net *net, unsigned int idx,
 		      size_t total)
 {
 	struct netmap_slot *s = &ring->slot[first];
+	struct iovec iov[NETMAP_MAX_FRAGS];
 	struct virtq_net_hdr h;
 	enum vhu_nethdr_verdict v;
 	uint8_t *stream;
-	bool csum;
+	bool csum, linear;
 	int rc;
 
 	if (total < VIRTQ_NET_HDR_LEN || total > net->scratch_len)
 		goto bad;
-	if (nfr == 1) {
-		stream = (uint8_t *)NETMAP_BUF(ring, s->buf_idx);
-	} else {
-		/* virtq wants the frame in one piece; slots are not. */
+	stream = (uint8_t *)NETMAP_BUF(ring, s->buf_idx);
+	/*
+	 * A frame in several slots goes to the guest slot by slot, unless its
+	 * checksum is to be completed here (the sum runs over the whole
+	 * frame) or the header itself is split: then it is gathered first.
+	 */
+	linear = true;
+	if (nfr > 1 && s->len >= VIRTQ_NET_HDR_LEN) {
+		memcpy(&h, stream, sizeof(h));
+		linear = (h.flags & VIRTQ_NET_HDR_F_NEEDS_CSUM) &&
+			 !vhu_dev_has_feature(&net->dev, VHU_F_NET_GUEST_CSUM);
+	}
+	if (nfr > 1 && linear) {
 		size_t off = 0;
 		uint32_t i = first;
 
@@ -291,6 +301,10 @@ static int rx_deliver(struct vhu_net *net, unsigned int idx,
 		stream = net->scratch;
 	}
 	memcpy(&h, stream, sizeof(h));
+	/*
+	 * Only a checksum completion touches the frame bytes, and that case
+	 * is linear; otherwise the fixup looks at the header and the length.
+	 */
 	v = vhu_nethdr_rx_fixup(&h, net->dev.features, stream + VIRTQ_NET_HDR_LEN,
 				total - VIRTQ_NET_HDR_LEN, &csum);
 	if (v == VHU_NETHDR_NO_GSO) {
@@ -306,8 +320,22 @@ static int rx_deliver(struct vhu_net *net, unsigned int idx,
 	 */
 	memcpy(stream, &h, sizeof(h));
 
-	rc = virtq_rx_enqueue(&net->rings[idx].vq, &h, stream + VIRTQ_NET_HDR_LEN,
-			      total - VIRTQ_NET_HDR_LEN);
+	if (linear) {
+		rc = virtq_rx_enqueue(&net->rings[idx].vq, &h, stream + VIRTQ_NET_HDR_LEN,
+				      total - VIRTQ_NET_HDR_LEN);
+	} else {
+		uint32_t i = first;
+
+		for (uint32_t k = 0; k < nfr; k++) {
+			s = &ring->slot[i];
+			iov[k].iov_base = (uint8_t *)NETMAP_BUF(ring, s->buf_idx);
+			iov[k].iov_len = s->len;
+			i = nm_ring_next(ring, i);
+		}
+		iov[0].iov_base = (uint8_t *)iov[0].iov_base + VIRTQ_NET_HDR_LEN;
+		iov[0].iov_len -= VIRTQ_NET_HDR_LEN;
+		rc = virtq_rx_enqueue_iov(&net->rings[idx].vq, &h, iov, nfr);
+	}
 	if (rc == -ENOBUFS)
 		return -ENOBUFS;
 	if (rc == -EIO) {
@@ -484,18 +512,30 @@ static void unwatch_kick(struct vhu_net *net, unsigned int idx)
 static void on_kick(struct vhu_net *net, unsigned int idx)
 {
 	struct vhu_net_ring *nr = &net->rings[idx];
+	const char *why = NULL;
 	uint64_t v;
+	ssize_t r;
 
 	if (idx >= net->dev.nrings || nr->watched_fd < 0)
 		return;
 	/*
-	 * Drain the eventfd (non-blocking, see watch_kick). A front-end that
-	 * passed something at end-of-file would wake us forever: poll that
-	 * ring instead.
+	 * Drain the eventfd (non-blocking, see watch_kick): one read empties
+	 * a plain eventfd. A kick fd that stays readable would wake us
+	 * forever and spin a CPU: one at end of file, one that fails to read,
+	 * or a semaphore eventfd (each read takes 1 off its count, and a
+	 * hostile front-end sets the count to 2^62). Poll that ring instead.
 	 */
-	if (read(nr->watched_fd, &v, sizeof(v)) == 0) {
-		vhu_log(VHU_LOG_WARN, "%s: ring %u: kick fd at end of file, "
-			"polling the ring instead", net->dev.name, idx);
+	r = read(nr->watched_fd, &v, sizeof(v));
+	if (r == 0)
+		why = "at end of file";
+	else if (r < 0 && errno != EAGAIN && errno != EINTR)
+		why = "unreadable";
+	else if (r == (ssize_t)sizeof(v) && v == 1 &&
+		 read(nr->watched_fd, &v, sizeof(v)) == (ssize_t)sizeof(v))
+		why = "still readable after a read (not a plain eventfd)";
+	if (why != NULL) {
+		vhu_log(VHU_LOG_WARN, "%s: ring %u: kick fd %s, polling the ring "
+			"instead", net->dev.name, idx, why);
 		unwatch_kick(net, idx);
 		net->polled |= RING_BIT(idx);
 	}
@@ -554,6 +594,17 @@ int vhu_net_timeout_ms(const struct vhu_net *net)
 int vhu_net_fd(const struct vhu_net *net)
 {
 	return net->epfd;
+}
+
+void vhu_net_mem_fault(struct vhu_net *net)
+{
+	vhu_log(VHU_LOG_ERR, "%s: the guest's memory vanished under the back-end "
+		"(SIGBUS: the front-end shrank a shared region); dropping the "
+		"front-end", net->dev.name);
+	net->stats.mem_faults++;
+	net->mem_fault = true;
+	vhu_dev_disconnect(&net->dev);
+	net->mem_fault = false;
 }
 
 const char *vhu_net_broken(const struct vhu_net *net)
@@ -664,8 +715,12 @@ static void cb_ring_stopped(struct vhu_dev *dev, unsigned int idx)
 	net->tx_blocked &= ~RING_BIT(idx);
 	net->polled &= ~RING_BIT(idx);
 	if (nr->running) {
-		/* Nothing is in flight between calls; flush for good measure. */
-		virtq_flush(&nr->vq);
+		/*
+		 * Nothing is in flight between calls; flush for good measure,
+		 * unless the guest's memory is gone (vhu_net_mem_fault()).
+		 */
+		if (!net->mem_fault)
+			virtq_flush(&nr->vq);
 		dev->rings[idx].last_avail_idx = virtq_get_base(&nr->vq);
 		nr->running = false;
 	}

@@ -62,6 +62,7 @@ struct vhu_net_stats {
 	uint64_t rx_stalls;		/* no guest buffers: waited */
 	uint64_t announces;		/* RARP frames injected */
 	uint64_t announce_drops;	/* ... and ones that found no room */
+	uint64_t mem_faults;		/* front-ends dropped: memory vanished */
 };
 
 struct vhu_net_config {
@@ -97,6 +98,7 @@ struct vhu_net {
 	uint32_t polled;	/* running rings without a kick fd */
 
 	bool broken;		/* see "Trust" above */
+	bool mem_fault;		/* guest memory unusable: never touch it */
 	char broken_reason[128];
 
 	size_t max_frame;	/* header + frame bytes a port chain can hold */
@@ -141,6 +143,14 @@ int vhu_net_timeout_ms(const struct vhu_net *net);
  * where @mac is now. Returns 0, or -1 if the port had no room.
  */
 int vhu_net_announce(struct vhu_net *net, const uint8_t mac[6]);
+
+/*
+ * A SIGBUS cut a call short (vhu_guard.h): the front-end shrank the memory
+ * it shares. Drop it without touching that memory again (no final used
+ * index written), log it and count it; the caller then handles the end of
+ * the connection as any other (wait for the next, reconnect).
+ */
+void vhu_net_mem_fault(struct vhu_net *net);
 
 /* Why the device is broken, or NULL. */
 const char *vhu_net_broken(const struct vhu_net *net);

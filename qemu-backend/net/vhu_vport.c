@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "vhu_dev.h"
+#include "vhu_guard.h"
 #include "vhu_port.h"
 #include "vhu_sock.h"
 #include "vhu_vport.h"
@@ -38,6 +39,7 @@ struct vhu_vport {
 	bool net_watched;
 	bool dirty;			/* an event arrived since the last run */
 	bool done, failed;		/* FD-connected role: the connection ended */
+	enum vhu_dev_status conn_status;	/* of the last guarded handle_readable */
 
 	struct vhu_sock_client client;
 	struct timespec retry_at;	/* CLIENT while unconnected */
@@ -138,12 +140,13 @@ static void try_connect(struct vhu_vport *vp)
 }
 
 /* The device dropped its front-end (and closed the socket, which took it out of epfd). */
-static void connection_ended(struct vhu_vport *vp, enum vhu_dev_status st)
+/* @why: the reason to log for a connection we closed, or NULL (logged already). */
+static void connection_ended(struct vhu_vport *vp, enum vhu_dev_status st,
+			     const char *why)
 {
 	vp->conn_watched = false;
-	if (st == VHU_DEV_PROTO_ERROR)
-		vhu_log(VHU_LOG_WARN, "%s: front-end dropped: %s", vp->port.name,
-			vhu_dev_last_error(&vp->net.dev));
+	if (why != NULL)
+		vhu_log(VHU_LOG_WARN, "%s: front-end dropped: %s", vp->port.name, why);
 	vhu_vport_log_stats(vp);
 	if (vp->fd_connected) {
 		vp->done = true;
@@ -169,19 +172,45 @@ static void on_listen(struct vhu_evsrc *src, uint32_t events)
 		connected(vp);
 }
 
+/*
+ * The guest's memory vanished under a guarded call (vhu_guard.h): drop
+ * the front-end without touching that memory, then carry on as after any
+ * protocol error.
+ */
+static void mem_fault(struct vhu_vport *vp)
+{
+	bool was_connected = vhu_dev_connected(&vp->net.dev);
+
+	vhu_net_mem_fault(&vp->net);
+	if (was_connected)
+		connection_ended(vp, VHU_DEV_PROTO_ERROR, NULL);
+}
+
+static void conn_readable(void *arg)
+{
+	struct vhu_vport *vp = arg;
+
+	vp->conn_status = vhu_dev_handle_readable(&vp->net.dev);
+}
+
 static void on_conn(struct vhu_evsrc *src, uint32_t events)
 {
 	struct vhu_vport *vp = container_of(src, struct vhu_vport, ev_conn);
-	enum vhu_dev_status st;
 
 	(void)events;
 	/* Control messages may start rings with work already waiting. */
 	vp->dirty = true;
 	if (!vp->conn_watched)
 		return;
-	st = vhu_dev_handle_readable(&vp->net.dev);
-	if (st == VHU_DEV_CLOSED || st == VHU_DEV_PROTO_ERROR)
-		connection_ended(vp, st);
+	/* Starting a ring reads the guest's used index: guarded too. */
+	if (vhu_guard_call(conn_readable, vp) < 0) {
+		mem_fault(vp);
+		return;
+	}
+	if (vp->conn_status == VHU_DEV_CLOSED)
+		connection_ended(vp, VHU_DEV_CLOSED, NULL);
+	else if (vp->conn_status == VHU_DEV_PROTO_ERROR)
+		connection_ended(vp, VHU_DEV_PROTO_ERROR, vhu_dev_last_error(&vp->net.dev));
 }
 
 static void on_net(struct vhu_evsrc *src, uint32_t events)
@@ -276,6 +305,8 @@ struct vhu_vport *vhu_vport_open(const struct vhu_vport_config *cfg, int epfd,
 			    cfg->port);
 		return NULL;
 	}
+	if (vhu_guard_install(err) < 0)
+		return NULL;
 	/* Large (rings, device state): never on a stack. */
 	vp = calloc(1, sizeof(*vp));
 	if (vp == NULL) {
@@ -365,6 +396,16 @@ bool vhu_vport_wants_run(const struct vhu_vport *vp)
 	return vhu_net_timeout_ms(&vp->net) >= 0;
 }
 
+static void datapath(void *arg)
+{
+	struct vhu_vport *vp = arg;
+
+	if (vp->cfg.busy_poll)
+		vhu_net_poll_all(&vp->net);
+	else
+		vhu_net_poll(&vp->net);
+}
+
 void vhu_vport_run(struct vhu_vport *vp)
 {
 	if (vp->done)
@@ -373,10 +414,8 @@ void vhu_vport_run(struct vhu_vport *vp)
 	if (vp->cfg.role == VHU_VPORT_CLIENT && !vhu_dev_connected(&vp->net.dev) &&
 	    retry_in_ms(vp) == 0)
 		try_connect(vp);
-	if (vp->cfg.busy_poll)
-		vhu_net_poll_all(&vp->net);
-	else
-		vhu_net_poll(&vp->net);
+	if (vhu_guard_call(datapath, vp) < 0)
+		mem_fault(vp);
 }
 
 int vhu_vport_timeout_ms(const struct vhu_vport *vp)
@@ -431,7 +470,8 @@ void vhu_vport_log_stats(const struct vhu_vport *vp)
 	vhu_log(VHU_LOG_INFO,
 		"%s: tx %llu pkts %llu bytes (bad %llu, disabled %llu, stalls %llu); "
 		"rx %llu pkts %llu bytes (csum %llu, gso drop %llu, bad %llu, too big %llu, "
-		"no queue %llu, stalls %llu); announces %llu (dropped %llu)",
+		"no queue %llu, stalls %llu); announces %llu (dropped %llu); "
+		"memory faults %llu",
 		vp->port.name,
 		(unsigned long long)s->tx_pkts, (unsigned long long)s->tx_bytes,
 		(unsigned long long)s->tx_drop_bad, (unsigned long long)s->tx_drop_disabled,
@@ -440,5 +480,6 @@ void vhu_vport_log_stats(const struct vhu_vport *vp)
 		(unsigned long long)s->rx_csum, (unsigned long long)s->rx_drop_gso,
 		(unsigned long long)s->rx_drop_bad, (unsigned long long)s->rx_drop_size,
 		(unsigned long long)s->rx_drop_noqueue, (unsigned long long)s->rx_stalls,
-		(unsigned long long)s->announces, (unsigned long long)s->announce_drops);
+		(unsigned long long)s->announces, (unsigned long long)s->announce_drops,
+		(unsigned long long)s->mem_faults);
 }

@@ -21,7 +21,10 @@
  * like the server role) or connected (the vport is done when it ends).
  *
  * The switch port stays open for the life of the vport, whatever the
- * front-end does, so the switch keeps its place for the guest.
+ * front-end does, so the switch keeps its place for the guest. Work on
+ * guest memory runs guarded (vhu_guard.h): a front-end that shrinks the
+ * memory it shares is dropped, the process lives on. vhu_vport_open()
+ * installs that SIGBUS handler.
  */
 #ifndef VHU_VPORT_H
 #define VHU_VPORT_H

@@ -35,6 +35,7 @@
 
 #include "vhu_csum.h"
 #include "vhu_msg.h"
+#include "vhu_guard.h"
 #include "vhu_net.h"
 #include "vhu_nethdr.h"
 #include "vhu_rarp.h"
@@ -1012,6 +1013,37 @@ static void test_rx_needs_csum_completed_for_plain_guest(void **state)
 }
 
 /* A guest with GUEST_CSUM gets the partial checksum as it is. */
+/*
+ * The same over port slots of 80 bytes: a frame in two slots whose
+ * checksum is to be completed is gathered first (the sum spans them all),
+ * and the guest gets the whole frame, completed.
+ */
+static void test_rx_multislot_csum_completed(void **state)
+{
+	struct dut *d = dut_new(0, 256, 80, 64);
+	struct virtq_net_hdr h, got;
+	uint8_t f[UDP_FRAME_LEN], *b;
+	uint32_t id, len;
+
+	(void)state;
+	build_udp(f, &h);
+	b = guest_rx_buf(d, 1526);
+	fp_rx_put(&d->fp, 0, &h, f, sizeof(f));
+	/* 12 + 73 bytes over 80-byte slots. */
+	assert_int_equal(d->fp.p.rx[0]->tail, 2);
+	vhu_net_poll(&d->net);
+
+	assert_true(drv_used(&d->g.ring[0], &id, &len));
+	assert_int_equal(len, VIRTQ_NET_HDR_LEN + sizeof(f));
+	memcpy(&got, b, sizeof(got));
+	assert_int_equal(got.flags, 0);
+	assert_int_equal(ref_sum(b + VIRTQ_NET_HDR_LEN + 34, UDP_FRAME_LEN - 34,
+				 udp_pseudo(b + VIRTQ_NET_HDR_LEN)), 0xffff);
+	assert_memory_equal(b + VIRTQ_NET_HDR_LEN + 42, f + 42, UDP_FRAME_LEN - 42);
+	assert_int_equal(d->net.stats.rx_csum, 1);
+	dut_free(d);
+}
+
 static void test_rx_needs_csum_passed_to_csum_guest(void **state)
 {
 	struct dut *d = dut_new(VHU_BIT(VHU_F_NET_GUEST_CSUM), 256, 2048, 64);
@@ -1467,6 +1499,70 @@ static void test_disabled_ring_consumed_without_effect(void **state)
 	dut_free(d);
 }
 
+static void poll_guarded(void *arg)
+{
+	vhu_net_poll(arg);
+}
+
+/*
+ * A front-end that shrinks the memory it shares: the next access raises
+ * SIGBUS. Under vhu_guard the call comes back instead, and the device
+ * drops the front-end without touching its memory again.
+ */
+static void test_guest_memory_truncated(void **state)
+{
+	struct dut *d = dut_new(0, 256, 2048, 64);
+	struct virtq_net_hdr h = hdr_plain();
+	uint8_t frame[60];
+	struct vhu_err err;
+
+	(void)state;
+	assert_int_equal(vhu_guard_install(&err), 0);
+	fill_frame(frame, sizeof(frame), 2);
+	guest_tx(d, &h, frame, sizeof(frame));
+	assert_int_equal(ftruncate(d->g.memfd, 0), 0);
+	drv_kick(&d->g.ring[1]);
+	assert_int_equal(vhu_guard_call(poll_guarded, &d->net), -1);
+	vhu_net_mem_fault(&d->net);
+	assert_false(vhu_dev_connected(&d->net.dev));
+	assert_int_equal(d->net.stats.mem_faults, 1);
+	assert_int_equal(d->fp.ncap, 0);
+	/* Nothing of the guest is mapped any more: polling is harmless. */
+	assert_int_equal(vhu_guard_call(poll_guarded, &d->net), 0);
+	dut_free(d);
+}
+
+/*
+ * A kick fd that stays readable (a semaphore eventfd with a huge count)
+ * would wake the loop forever: the ring is polled instead, and still runs.
+ */
+static void test_kick_fd_never_drains(void **state)
+{
+	struct dut *d = dut_new(0, 256, 2048, 64);
+	struct virtq_net_hdr h = hdr_plain();
+	uint64_t big = 1ULL << 62;
+	uint8_t frame[60];
+	int sem;
+
+	(void)state;
+	sem = eventfd(0, EFD_SEMAPHORE | EFD_CLOEXEC);
+	assert_true(sem >= 0);
+	fe_vring_fd(d, VHU_REQ_SET_VRING_KICK, 1, sem);
+	assert_int_equal(write(sem, &big, sizeof(big)), (ssize_t)sizeof(big));
+	vhu_net_poll(&d->net);
+	vhu_net_poll(&d->net);
+	assert_int_equal(d->net.rings[1].watched_fd, -1);
+	assert_true(d->net.polled & (1u << 1));
+	assert_int_equal(vhu_net_timeout_ms(&d->net), 1);
+	/* Polled, the ring still carries frames, without any kick. */
+	fill_frame(frame, sizeof(frame), 4);
+	guest_tx(d, &h, frame, sizeof(frame));
+	vhu_net_poll(&d->net);
+	assert_int_equal(d->fp.ncap, 1);
+	close(sem);
+	dut_free(d);
+}
+
 static void test_nethdr_policy(void **state)
 {
 	uint8_t f[UDP_FRAME_LEN];
@@ -1535,6 +1631,7 @@ int main(void)
 		cmocka_unit_test(test_rx_multislot_into_mergeable),
 		cmocka_unit_test(test_rx_too_big_for_buffer_dropped),
 		cmocka_unit_test(test_rx_needs_csum_completed_for_plain_guest),
+		cmocka_unit_test(test_rx_multislot_csum_completed),
 		cmocka_unit_test(test_rx_needs_csum_passed_to_csum_guest),
 		cmocka_unit_test(test_rx_csum_then_no_buffers_then_retry),
 		cmocka_unit_test(test_rx_gso_dropped_for_guest_without_tso),
@@ -1547,6 +1644,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_notification_fds),
 		cmocka_unit_test(test_rarp_from_frontend),
 		cmocka_unit_test(test_disabled_ring_consumed_without_effect),
+		cmocka_unit_test(test_guest_memory_truncated),
+		cmocka_unit_test(test_kick_fd_never_drains),
 		cmocka_unit_test(test_nethdr_policy),
 	};
 
