@@ -181,4 +181,29 @@ tp_quit tp2
 t "vale-vhost --client outlives its front-end, exits on SIGTERM" vh_alive_then_term /tmp/vh2.pid
 diag "server: $(grep -E "tx [0-9]+ pkts" /tmp/vh1.log | tail -n 1 | cut -d" " -f3-)"
 diag "restarted client: $(grep -E "tx [0-9]+ pkts" /tmp/vh2b.log | tail -n 1 | cut -d" " -f3-)"
+# --- Two queue pairs: virtio queue pair i on ring pair i of the VALE port.
+# A back-end that served only the first pair would leave testpmd's second TX
+# queue stuck after one ring's worth (256) of frames.
+vale-vhost --socket-path /tmp/vm3.sock --port vale0:vm3 --queues 2 > /tmp/vh3.log 2>&1 &
+echo $! > /tmp/vh3.pid
+t "vale-vhost --queues 2 serves vale0:vm3" wait_for /tmp/vh3.log "2 queue pair" 10
+tp_start tp3 net_virtio_user0,path=/tmp/vm3.sock,queues=2 --forward-mode=txonly --txq=2 --rxq=2
+t "testpmd with two queue pairs connects" tp_up tp3 /tmp/vh3.log
+tp start
+sleep 3
+tp stop
+tp "show port xstats 0"
+sleep 1
+q_tx() {	# q_tx N: the last per-queue TX packet count testpmd printed for queue N
+	awk -v k="tx_q$1_good_packets:" '$1 == k { v = $2 } END { print v + 0 }' /tmp/tp3.log
+}
+both_queues() {
+	echo "queue 0: $(q_tx 0), queue 1: $(q_tx 1), switch: $(ctr vale0:vm3 tx_pkts)"
+	[ "$(q_tx 0)" -gt 1000 ] && [ "$(q_tx 1)" -gt 1000 ] &&
+		[ "$(ctr vale0:vm3 tx_pkts)" -ge $(( $(q_tx 0) + $(q_tx 1) - 600 )) ]
+}
+t "both TX queues are served and their frames reach the switch" both_queues
+tp_quit tp3
+t "SIGTERM ends the two-pair server (exit 0)" vh_stop /tmp/vh3.pid
+
 t "rmmod netmap" rmmod netmap
