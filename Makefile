@@ -104,7 +104,7 @@ uninstall:
 	@scripts/install.sh uninstall
 
 clean:
-	rm -rf build/kmod build/unit build/vm build/check
+	rm -rf build/kmod build/unit build/vm build/check build/valed build/qemu-backend build/bin
 
 distclean:
 	rm -rf build

@@ -18,6 +18,8 @@ pkgs=(
 	linux-headers-amd64
 	# userspace libraries
 	libcmocka-dev libjansson-dev
+	# the config corpus is also checked against valed's JSON Schema
+	python3-jsonschema
 	# guest harness
 	qemu-system-x86 busybox-static iproute2
 	# vhost-user front-ends in the guest (dpdk-testpmd), traffic between nested guests

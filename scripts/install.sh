@@ -85,9 +85,12 @@ do_install() {
 			[ -f "$f" ] && put 0644 "$f" "$PREFIX/share/doc/vale/examples/$(basename "$f")"
 		done
 		if [ ! -e "$DESTDIR$SYSCONFDIR/valed/valed.json" ]; then
-			# The operator's file from now on: not in the manifest.
-			install -D -m 0644 config/valed.example.json "$DESTDIR$SYSCONFDIR/valed/valed.json"
-			echo "  $SYSCONFDIR/valed/valed.json (example; yours to edit, kept by uninstall)"
+			# The operator's file from now on: not in the manifest. It
+			# starts empty: no NIC leaves the stack until it is named.
+			mkdir -p "$DESTDIR$SYSCONFDIR/valed"
+			printf '{\n\t"global": { "log_level": "info" },\n\t"switches": []\n}\n' \
+				> "$DESTDIR$SYSCONFDIR/valed/valed.json"
+			echo "  $SYSCONFDIR/valed/valed.json (empty; yours to edit, kept by uninstall)"
 		fi
 	fi
 	for m in docs/*.[1-8]; do

@@ -526,13 +526,21 @@ static void on_kick(struct vhu_net *net, unsigned int idx)
 	 * hostile front-end sets the count to 2^62). Poll that ring instead.
 	 */
 	r = read(nr->watched_fd, &v, sizeof(v));
-	if (r == 0)
+	if (r == 0) {
 		why = "at end of file";
-	else if (r < 0 && errno != EAGAIN && errno != EINTR)
+	} else if (r < 0 && errno != EAGAIN && errno != EINTR) {
 		why = "unreadable";
-	else if (r == (ssize_t)sizeof(v) && v == 1 &&
-		 read(nr->watched_fd, &v, sizeof(v)) == (ssize_t)sizeof(v))
-		why = "still readable after a read (not a plain eventfd)";
+	} else if (r == (ssize_t)sizeof(v) && v == 1 &&
+		   read(nr->watched_fd, &v, sizeof(v)) == (ssize_t)sizeof(v)) {
+		/*
+		 * Readable again at once. A busy guest can kick between the
+		 * two reads now and then; a semaphore does it every time.
+		 */
+		if (++nr->sticky_kicks >= VHU_NET_STICKY_KICKS)
+			why = "still readable after every read (not a plain eventfd)";
+	} else {
+		nr->sticky_kicks = 0;
+	}
 	if (why != NULL) {
 		vhu_log(VHU_LOG_WARN, "%s: ring %u: kick fd %s, polling the ring "
 			"instead", net->dev.name, idx, why);
@@ -699,6 +707,7 @@ static void cb_ring_started(struct vhu_dev *dev, unsigned int idx)
 			dev->name, idx, r->last_avail_idx, nr->vq.used_idx);
 	nr->running = true;
 	nr->nb_call_fd = nr->nb_err_fd = -1;
+	nr->sticky_kicks = 0;
 	watch_kick(net, idx);
 	/* Kicks sent while the ring was stopped went nowhere: look now. */
 	net->pending |= RING_BIT(idx);

@@ -44,6 +44,8 @@
 /* Chains popped per batch, and frames per ring per vhu_net_poll() call. */
 #define VHU_NET_BATCH		32
 #define VHU_NET_BUDGET		256
+/* A kick fd readable again right after this many reads in a row is polled instead. */
+#define VHU_NET_STICKY_KICKS	64
 
 /* Frames and drops, over the life of the device. */
 struct vhu_net_stats {
@@ -83,6 +85,7 @@ struct vhu_net_ring {
 	int watched_fd;		/* kick fd in our epoll set, or -1 */
 	int nb_call_fd;		/* call / error fd last made non-blocking */
 	int nb_err_fd;
+	unsigned int sticky_kicks;	/* kicks in a row the fd stayed readable */
 };
 
 struct vhu_net {

@@ -1549,8 +1549,11 @@ static void test_kick_fd_never_drains(void **state)
 	assert_true(sem >= 0);
 	fe_vring_fd(d, VHU_REQ_SET_VRING_KICK, 1, sem);
 	assert_int_equal(write(sem, &big, sizeof(big)), (ssize_t)sizeof(big));
+	/* A busy guest may look like that once; a semaphore every time. */
 	vhu_net_poll(&d->net);
-	vhu_net_poll(&d->net);
+	assert_int_not_equal(d->net.rings[1].watched_fd, -1);
+	for (int i = 0; i < 2 * VHU_NET_STICKY_KICKS && d->net.rings[1].watched_fd != -1; i++)
+		vhu_net_poll(&d->net);
 	assert_int_equal(d->net.rings[1].watched_fd, -1);
 	assert_true(d->net.polled & (1u << 1));
 	assert_int_equal(vhu_net_timeout_ms(&d->net), 1);

@@ -31,6 +31,25 @@ for f in /lib/modules/$kver/updates/netmap.ko /usr/local/bin/vale-ctl /usr/local
 	/etc/valed/valed.json /usr/local/share/vale/MANIFEST; do
 	check "installs $f" test -s "$root$f"
 done
+for f in /usr/local/sbin/valed /etc/systemd/system/valed.service \
+	/usr/local/share/man/man8/valed.8 /usr/local/share/man/man5/valed.json.5 \
+	/usr/local/share/vale/valed.schema.json /usr/local/share/doc/vale/examples/demo.json \
+	/usr/local/share/doc/vale/examples/vm1-valed-server.xml /usr/local/share/doc/vale/libvirt.md; do
+	check "installs $f" test -s "$root$f"
+done
+check "the installed configuration is valid and creates nothing" sh -c "
+	'$root/usr/local/sbin/valed' check '$root/etc/valed/valed.json' &&
+	grep -q '\"switches\": \[\]' '$root/etc/valed/valed.json'"
+check "the unit runs the installed valed with the installed configuration" \
+	grep -q '^ExecStart=/usr/local/sbin/valed start --config /etc/valed/valed.json$' \
+	"$root/etc/systemd/system/valed.service"
+# systemd-analyze verify checks the unit's syntax, its directives and that its
+# programs exist: point it at the staged ones.
+check "systemd-analyze verify passes on the unit" sh -c "
+	sed 's|/usr/local/sbin/valed|$root/usr/local/sbin/valed|g' \
+		'$root/etc/systemd/system/valed.service' > '$d/valed.service' &&
+	systemd-analyze verify --man=no '$d/valed.service' 2>&1 | tee '$d/verify' &&
+	! grep -q . '$d/verify'"
 check "the module is the one built for $kver" \
 	sh -c "modinfo -F vermagic '$root/lib/modules/$kver/updates/netmap.ko' | grep -q '^$kver '"
 check "programs are executable" test -x "$root/usr/local/bin/vale-ctl" -a -x "$root/usr/local/libexec/vale-vhost"
@@ -42,10 +61,10 @@ check "the manifest lists every installed file and nothing else" sh -c "
 	cd '$root' && find . -type f | sed 's|^\.||' | grep -v '^/etc/valed/valed.json$' | sort > '$d/found'
 	sort '$root/usr/local/share/vale/MANIFEST' > '$d/listed'
 	diff '$d/listed' '$d/found'"
-echo '{"switches": []}' > "$root/etc/valed/valed.json"
+echo '{"switches": [], "global": {"log_level": "debug"}}' > "$root/etc/valed/valed.json"
 check "a second install keeps an edited configuration" sh -c "
 	DESTDIR='$root' KVER='$kver' scripts/install.sh install >/dev/null &&
-	grep -q '\"switches\": \[\]' '$root/etc/valed/valed.json'"
+	grep -q debug '$root/etc/valed/valed.json'"
 check "make uninstall succeeds" inst uninstall
 check "uninstall leaves only the operator's configuration" sh -c "
 	cd '$root' && left=\$(find . -type f | sed 's|^\.||') && echo \"\$left\" &&
