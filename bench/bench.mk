@@ -2,8 +2,9 @@
 # Not part of `make check`: it prints measurements, it asserts nothing, and
 # fails only when a figure could not be measured.
 #
-#   make bench                         parts (a) (b) (c) (d) on KSERIES (6.1)
+#   make bench                         parts (a) (b) (c) (d) (e) on KSERIES (6.1)
 #   make bench BENCH_PARTS=b           only the userspace forwarding core
+#   make bench BENCH_PARTS=e           only the vhost-user back-ends (DPDK testpmd)
 #   make bench BENCH_PARTS="a c" KSERIES=6.12
 #
 #   build/bench/corebench   the core (kernel/core) built natively, no sanitizers
@@ -20,9 +21,10 @@ BENCH_CORE_DEPS = $(BENCH_CORE_SRCS) $(wildcard kernel/core/*.h) kernel/nm_os.h 
 BENCH_BINS := build/bench/corebench build/bench/corebench-nostats \
 	      build/bench/afpkt build/bench/nmlearn
 
-BENCH_PARTS ?= a b c d
+BENCH_PARTS ?= a b c d e
 BENCH_ENV = KSERIES=$(KSERIES) BENCH_PARTS="$(BENCH_PARTS)" \
 	    $(if $(BENCH_SECS),BENCH_SECS=$(BENCH_SECS)) \
+	    $(if $(BENCH_VHOST_BUSY),BENCH_VHOST_BUSY=$(BENCH_VHOST_BUSY)) \
 	    $(if $(BENCH_ROUNDS),BENCH_ROUNDS=$(BENCH_ROUNDS)) \
 	    $(if $(BENCH_PORTS),BENCH_PORTS="$(BENCH_PORTS)")
 
@@ -31,7 +33,7 @@ BENCH_ENV = KSERIES=$(KSERIES) BENCH_PARTS="$(BENCH_PARTS)" \
 bench-bins: $(BENCH_BINS)
 
 # The guest parts need the module and the guest programs; (b) needs neither.
-bench: bench-bins $(if $(filter a c d,$(BENCH_PARTS)),module userspace)
+bench: bench-bins $(if $(filter a c d e,$(BENCH_PARTS)),module userspace)
 	@$(BENCH_ENV) bench/run.sh
 
 build/bench/corebench: bench/corebench.c $(BENCH_CORE_DEPS)

@@ -3,22 +3,23 @@
 #
 # usage: bench/run.sh          (from the top directory; `make bench` calls it)
 # env:   KSERIES       kernel series of the guest, 6.1 (default) or 6.12
-#        BENCH_PARTS   which parts, any of "a b c d" (default all four)
+#        BENCH_PARTS   which parts, any of "a b c d e" (default all five)
 #        BENCH_SECS    steady seconds per guest measurement (default 4)
-#        BENCH_ROUNDS  alternations of the setups in (a) and (d) (default 3)
+#        BENCH_ROUNDS  alternations of the setups in (a), (d) and (e) (default 3)
+#        BENCH_VHOST_BUSY  1: part (e) runs vale-vhost with --busy-poll
 #        BENCH_PORTS   port counts for (b) and (c) (default "2 16 252")
 #        BENCH_CORE_SECS  seconds per userspace measurement (default 2)
 #
 # Everything a run produces goes to build/bench/<kver>/: core.txt (part b),
-# guest.tap (parts a, c and d, with the harness's console and kernel logs next
-# to it), results.txt (the tables printed at the end).
+# guest.tap (parts a, c, d and e, with the harness's console and kernel logs
+# next to it), results.txt (the tables printed at the end).
 # Exit status: 0 when every figure was measured, 1 otherwise.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 kseries=${KSERIES:-6.1}
-parts=${BENCH_PARTS:-a b c d}
+parts=${BENCH_PARTS:-a b c d e}
 secs=${BENCH_SECS:-4}
 rounds=${BENCH_ROUNDS:-3}
 ports=${BENCH_PORTS:-2 16 252}
@@ -61,11 +62,12 @@ suites=()
 has a && suites+=(-s bridge_vs_vale)
 has c && suites+=(-s vale_ports)
 has d && suites+=(-s generic_vs_afpkt)
+has e && suites+=(-s vhost_paths)
 if [ ${#suites[@]} -gt 0 ]; then
-	echo "bench (a/c/d): guest runs on $kver (logs in $out)..." >&2
+	echo "bench (a/c/d/e): guest runs on $kver (logs in $out)..." >&2
 	# idle=poll: an idle vCPU spins instead of halting, so that waking a
 	# receiver under TCG costs a flag write, not a host thread wake-up.
-	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,}" \
+	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}" \
 	NM_PROGS="$top/$progs" \
 		tests/vm/run.sh -k "$kseries" -d bench/vm "${suites[@]}" -o "$out" \
 		> "$out/guest.tap" 2>&1 || failed=1
@@ -91,6 +93,7 @@ has b && for n in $ports; do need+=(scale.$n.fanout_mpps scale.$n.pairs_mpps); d
 has a && for len in 60 1514; do need+=(vale.$len.pps bridge.$len.pps); done
 has c && for n in $ports; do need+=(ports.$n.pps); done
 has d && for len in 60 1514; do need+=(gen_direct.$len.pps gen_uplink.$len.pps gen_afpkt.$len.pps); done
+has e && for len in 64 1514; do need+=(vh_vale.$len.pps vh_kern.$len.pps vh_dpdk.$len.pps); done
 for k in "${need[@]}"; do
 	if [ -z "$(get "$k")" ]; then
 		echo "bench: no measurement for $k" >&2
@@ -184,6 +187,44 @@ if has d; then
 	done
 	echo "(the switch could not hand to the uplink: ${V[gen_uplink.60.noroom]:--} frames at 60 B," \
 		"${V[gen_uplink.1514.noroom]:--} at 1514 B)"
+fi
+if has e; then
+	busy=$([ "${V[vh.busy_poll]:-0}" = 1 ] && echo "vale-vhost --busy-poll" || echo "vale-vhost event-driven (default)")
+	echo
+	echo "(e) guest ($kver, TCG, 2 vCPUs): vhost-user back-ends, DPDK testpmd net_virtio_user txonly (CPU 0)" \
+		"-> rxonly (CPU 1), frame length without CRC; receiver pps over the windows [slowest, fastest window]"
+	printf "%-6s %24s %24s %24s %9s %9s\n" size "(a) vale-vhost+VALE" "(b) vhost-net+bridge" \
+		"(c) DPDK vhost io" "(a)/(b)" "(a)/(c)"
+	for len in 64 1514; do
+		a=$(get vh_vale.$len.pps) b=$(get vh_kern.$len.pps) c=$(get vh_dpdk.$len.pps)
+		printf "%-6s" "$len"
+		for w in vale kern dpdk; do
+			s=${V[vh_$w.$len.samples]:-}
+			printf " %24s" "$(num "$(get vh_$w.$len.pps)") [$(num "$(pct 0 "$s")")-$(num "$(pct 100 "$s")")]"
+		done
+		printf " %9s %9s\n" "$(ratio "$a" "$b")" "$(ratio "$a" "$c")"
+	done
+	echo "(targets at 64 B, not asserted: (a)/(b) >= 3, (a)/(c) >= 1.0; (a) is $busy)"
+	echo
+	echo "(e) per path: what the sender's virtqueue took (tx pps), the receiver got (rx pps), the path lost" \
+		"(tx - rx); the sender's frames that found its ring full (refused); CPU, % of one CPU over the" \
+		"windows: back-end threads (and % of time they waited for a CPU), sender, receiver"
+	printf "%-6s %-22s %10s %10s %10s %8s %9s %9s %8s %8s\n" size path "tx pps" "rx pps" "lost pps" \
+		refused "back-end" "[wait]" sender receiver
+	for len in 64 1514; do
+		for w in vale kern dpdk; do
+			case $w in
+			vale) n="(a) vale-vhost+VALE" ;;
+			kern) n="(b) vhost-net+bridge" ;;
+			dpdk) n="(c) DPDK vhost io" ;;
+			esac
+			printf "%-6s %-22s %10s %10s %10s %8s %9s %9s %8s %8s\n" "$len" "$n" \
+				"$(num "${V[vh_$w.$len.tx_pps]:-}")" "$(num "${V[vh_$w.$len.pps]:-}")" \
+				"$(num "${V[vh_$w.$len.lost_pps]:-}")" "${V[vh_$w.$len.refused_pct]:--}%" \
+				"${V[vh_$w.$len.cpu_pct]:--}%" "[${V[vh_$w.$len.wait_pct]:--}%]" \
+				"${V[vh_$w.$len.tx_cpu_pct]:--}%" "${V[vh_$w.$len.rx_cpu_pct]:--}%"
+		done
+	done
 fi
 echo
 echo "($(($(date +%s) - start)) s; logs in $out)"

@@ -186,14 +186,14 @@ static void tx_run(struct vhu_net *net, unsigned int idx)
 	struct netmap_ring *ring = net->port->tx[(idx / 2) % net->port->ntx];
 	bool enabled = net->dev.rings[idx].enabled;
 	bool blocked = false;
-	unsigned int done = 0;
+	unsigned int done = 0, unsynced = 0;
 
 	if (!nr->running || net->broken)
 		return;
 	/* We are here anyway: no kicks until we run out of work. */
 	virtq_disable_kicks(vq);
 	while (done < VHU_NET_BUDGET && !blocked) {
-		unsigned int max = VHU_NET_BUDGET - done, sent = 0;
+		unsigned int max = VHU_NET_BUDGET - done;
 		int n, j;
 
 		if (max > VHU_NET_BATCH)
@@ -217,7 +217,7 @@ static void tx_run(struct vhu_net *net, unsigned int idx)
 				if (rc == -EAGAIN) {
 					/* The port may have freed slots since. */
 					vhu_port_txsync(net->port);
-					sent = 0;
+					unsynced = 0;
 					rc = tx_one(net, ring, e);
 				}
 				if (rc == -EAGAIN) {
@@ -228,15 +228,18 @@ static void tx_run(struct vhu_net *net, unsigned int idx)
 				}
 			}
 			if (rc == TX_SENT)
-				sent++;
+				unsynced++;
 			if (virtq_push(vq, e->id, 0) < 0) {
 				break_device(net, idx);
 				return;
 			}
 		}
 		done += (unsigned int)j;
-		if (sent != 0)
-			vhu_port_txsync(net->port);
+		/*
+		 * The chains go back to the guest batch by batch (the frames are
+		 * copied out), but the port is synced once per run: each sync is
+		 * a system call, and the switch forwards a larger batch better.
+		 */
 		publish(net, idx);
 		if (net->broken)
 			return;
@@ -244,6 +247,8 @@ static void tx_run(struct vhu_net *net, unsigned int idx)
 			break;
 	}
 
+	if (unsynced != 0)
+		vhu_port_txsync(net->port);
 	if (blocked) {
 		net->tx_blocked |= RING_BIT(idx);
 		net->stats.tx_stalls++;
@@ -482,9 +487,14 @@ static void run_pending(struct vhu_net *net)
 	uint32_t work = net->pending, rx = rx_ring_mask(net);
 
 	net->pending = 0;
-	/* Learn of new frames first, and give back what we consumed after. */
-	if (work & rx)
+	/*
+	 * Learn of new frames first, and give back what we consumed after.
+	 * When the port fd itself woke us, the kernel's poll has just synced
+	 * its rings (netmap's poll runs the sync): no need to ask again.
+	 */
+	if ((work & rx) && !net->port_fresh)
 		vhu_port_rxsync(net->port);
+	net->port_fresh = false;
 	for (unsigned int idx = 0; idx < net->dev.nrings; idx++) {
 		if (!(work & RING_BIT(idx)))
 			continue;
@@ -552,6 +562,8 @@ static void on_kick(struct vhu_net *net, unsigned int idx)
 
 static void on_port(struct vhu_net *net, uint32_t events)
 {
+	if (events & EPOLLIN)
+		net->port_fresh = true;
 	if (events & (EPOLLIN | EPOLLERR))
 		net->pending |= rx_ring_mask(net);
 	if (events & (EPOLLOUT | EPOLLERR)) {

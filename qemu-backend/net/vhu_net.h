@@ -99,6 +99,7 @@ struct vhu_net {
 	uint32_t pending;	/* rings (bit = index) with work left */
 	uint32_t tx_blocked;	/* TX rings waiting for room in the port */
 	uint32_t polled;	/* running rings without a kick fd */
+	bool port_fresh;	/* the port's poll synced its rings just now */
 
 	bool broken;		/* see "Trust" above */
 	bool mem_fault;		/* guest memory unusable: never touch it */
