@@ -5,7 +5,7 @@
 #   make check           deps + build + unit + guest suites on both kernel series
 #   make check-unit      CMocka tests of the portable core (ASan + UBSan)
 #   make check-vm        guest suites for KSERIES (SUITE=name runs one)
-#   make demo            build, boot a sandbox guest with the module, show what is there
+#   make demo            build, then in a sandbox guest: valed, two VMs on vhost-user, figures
 #
 # KSERIES=6.1|6.12 picks the Debian kernel series; KVER and KDIR override it.
 
@@ -88,10 +88,11 @@ check:
 
 # A fresh machine has no kernel yet, so deps run before KVER is known (recursive make).
 demo:
+	@echo "demo: [1/4] dependencies, netmap.ko, programs"
 	@scripts/deps.sh && $(MAKE) --no-print-directory demo-run
 
 demo-run: module userspace
-	@tests/vm/sandbox.sh -k $(KSERIES)
+	@tests/vm/demo.sh -k $(KSERIES)
 
 sandbox: module userspace
 	@tests/vm/sandbox.sh -k $(KSERIES) -i

@@ -7,6 +7,7 @@
 #        BENCH_SECS    steady seconds per guest measurement (default 4)
 #        BENCH_ROUNDS  alternations of the setups in (a), (d) and (e) (default 3)
 #        BENCH_VHOST_BUSY  1: part (e) runs vale-vhost with --busy-poll
+#        BENCH_SIZES   frame lengths of part (e) (default "64 1514")
 #        BENCH_PORTS   port counts for (b) and (c) (default "2 16 252")
 #        BENCH_CORE_SECS  seconds per userspace measurement (default 2)
 #
@@ -67,7 +68,7 @@ if [ ${#suites[@]} -gt 0 ]; then
 	echo "bench (a/c/d/e): guest runs on $kver (logs in $out)..." >&2
 	# idle=poll: an idle vCPU spins instead of halting, so that waking a
 	# receiver under TCG costs a flag write, not a host thread wake-up.
-	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}" \
+	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}${BENCH_SIZES:+ nm.bench_sizes=${BENCH_SIZES// /,}}" \
 	NM_PROGS="$top/$progs" \
 		tests/vm/run.sh -k "$kseries" -d bench/vm "${suites[@]}" -o "$out" \
 		> "$out/guest.tap" 2>&1 || failed=1
@@ -93,7 +94,8 @@ has b && for n in $ports; do need+=(scale.$n.fanout_mpps scale.$n.pairs_mpps); d
 has a && for len in 60 1514; do need+=(vale.$len.pps bridge.$len.pps); done
 has c && for n in $ports; do need+=(ports.$n.pps); done
 has d && for len in 60 1514; do need+=(gen_direct.$len.pps gen_uplink.$len.pps gen_afpkt.$len.pps); done
-has e && for len in 64 1514; do need+=(vh_vale.$len.pps vh_kern.$len.pps vh_dpdk.$len.pps); done
+vh_sizes=${BENCH_SIZES:-64 1514}
+has e && for len in $vh_sizes; do need+=(vh_vale.$len.pps vh_kern.$len.pps vh_dpdk.$len.pps); done
 for k in "${need[@]}"; do
 	if [ -z "$(get "$k")" ]; then
 		echo "bench: no measurement for $k" >&2
@@ -195,7 +197,7 @@ if has e; then
 		"-> rxonly (CPU 1), frame length without CRC; receiver pps over the windows [slowest, fastest window]"
 	printf "%-6s %24s %24s %24s %9s %9s\n" size "(a) vale-vhost+VALE" "(b) vhost-net+bridge" \
 		"(c) DPDK vhost io" "(a)/(b)" "(a)/(c)"
-	for len in 64 1514; do
+	for len in $vh_sizes; do
 		a=$(get vh_vale.$len.pps) b=$(get vh_kern.$len.pps) c=$(get vh_dpdk.$len.pps)
 		printf "%-6s" "$len"
 		for w in vale kern dpdk; do
@@ -211,7 +213,7 @@ if has e; then
 		"windows: back-end threads (and % of time they waited for a CPU), sender, receiver"
 	printf "%-6s %-22s %10s %10s %10s %8s %9s %9s %8s %8s\n" size path "tx pps" "rx pps" "lost pps" \
 		refused "back-end" "[wait]" sender receiver
-	for len in 64 1514; do
+	for len in $vh_sizes; do
 		for w in vale kern dpdk; do
 			case $w in
 			vale) n="(a) vale-vhost+VALE" ;;

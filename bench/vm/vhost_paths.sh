@@ -49,7 +49,7 @@
 SECS=${NM_BENCH_SECS:-4}	# steady seconds per measurement
 ROUNDS=${NM_BENCH_ROUNDS:-3}
 WARM=2				# seconds between the sender's start and the window
-SIZES="64 1514"
+SIZES=$(echo "${NM_BENCH_SIZES:-64 1514}" | tr , " ")
 PATHS="vale kern dpdk"
 QSZ=1024			# virtqueue size (descriptors), every front-end
 BURST=32

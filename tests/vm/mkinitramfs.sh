@@ -12,10 +12,11 @@
 #        NM_BINS    host programs to include with their libraries (names found in PATH)
 #        NM_FILES   host files or directories (absolute paths, shell patterns allowed)
 #                   to include at the same paths; ELF files bring their libraries
+#        NM_PREP    a directory whose contents go to /prep/ (symbolic links followed)
 #
-# --overlay builds only NM_BINS and NM_FILES into OUT: an archive to append to a
-# full one (the kernel unpacks concatenated archives in order), so what one suite
-# carries (a QEMU, DPDK) does not weigh on the boot of every other suite.
+# --overlay builds only NM_BINS, NM_FILES and NM_PREP into OUT: an archive to
+# append to a full one (the kernel unpacks concatenated archives in order), so what
+# one suite carries (a QEMU, DPDK) does not weigh on the boot of every other suite.
 set -euo pipefail
 overlay=0
 if [ "${1:-}" = --overlay ]; then
@@ -71,6 +72,10 @@ bins_files() {
 			put "$p"
 		fi
 	done
+	if [ -n "${NM_PREP:-}" ]; then
+		mkdir -p "$t/prep"
+		cp -rL "$NM_PREP"/. "$t/prep/"
+	fi
 }
 if [ $overlay = 1 ]; then
 	bins_files
@@ -86,6 +91,7 @@ for a in $(/bin/busybox --list); do
 done
 install -m 0755 "$here/init.sh" "$t/init"
 install -m 0644 "$here/lib.sh" "$t/tests/lib.sh"
+install -m 0644 "$here/inner.sh" "$t/tests/inner.sh"
 
 # Distribution modules, decompressed (6.12 ships .ko.xz, busybox insmod wants plain
 # ELF). /etc/kmods/NAME lists NAME and its dependencies in load order; it is

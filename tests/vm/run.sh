@@ -10,6 +10,7 @@
 # env: NM_KMOD_DIR  directory with netmap.ko (default build/kmod/<kver>/kernel)
 #      NM_GUEST_ARGS extra nm.key=value words for the guest (NM_KEY=value in suites)
 #      NM_PROGS     directory with guest programs (default build/vm/progs)
+#      NM_LIVE      set: copy each guest's console to stderr as it runs
 #
 # Suite header lines: "# timeout: SECONDS" (default 120), "# mem: MiB" (default 512),
 # "# smp: N" (default 2), "# kmods: MODULE..." (distribution modules to load),
@@ -17,6 +18,13 @@
 # "# files: PATH..." (host files or directories, absolute, shell patterns allowed,
 # carried to the same paths; ELF files bring their libraries; e.g. plugins a
 # program dlopen()s, QEMU's firmware directory),
+# "# prepare: SCRIPT" (a step on the host before the guest boots: SCRIPT, a path
+# relative to the repository, runs as "SCRIPT DIR" with NM_KVER, NM_KROOT and
+# NM_KIMAGE (the series' kernel version, unpacked package root, image) in its
+# environment; what it leaves in DIR, symbolic links followed, reaches the
+# guest under /prep/; its output goes to OUTDIR/SUITE.prepare.log, its failure
+# fails the suite; e.g. guests a suite runs inside the guest, booted and saved
+# on the host, where TCG is not nested),
 # "# nics: SPEC" (network interfaces joined to each other outside the guest; default
 # none): SPEC is a count N, meaning N virtio NICs, or one model word per NIC,
 # "virtio" (virtio-net-pci) or "e1000", e.g. "# nics: virtio e1000". All NICs sit on
@@ -40,7 +48,7 @@ while getopts k:d:s:o: opt; do
 	d) dirs+=("$OPTARG") ;;
 	s) only+=("$OPTARG") ;;
 	o) outdir=$OPTARG ;;
-	*) sed -n '2,30s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,38s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ ${#dirs[@]} -gt 0 ] || dirs=("$top/tests/vm/suites")
@@ -198,18 +206,30 @@ for f in "${suites[@]}"; do
 	fi
 	# The suite's own archive, shared by suites that carry the same things.
 	sinitrd=$initrd
-	sbins=$(hdr "$f" bins '') sfiles=$(hdr "$f" files '')
-	if [ -n "$sbins$sfiles" ]; then
-		key=$(printf '%s|%s' "$sbins" "$sfiles" | md5sum | cut -c1-12)
+	sbins=$(hdr "$f" bins '') sfiles=$(hdr "$f" files '') sprep=$(hdr "$f" prepare '') pdir=
+	if [ -n "$sprep" ]; then
+		pdir=$outdir/$s.prep
+		rm -rf "$pdir" && mkdir -p "$pdir"
+		if ! NM_KVER=$kver NM_KROOT=$kroot NM_KIMAGE=$kimage "$top/$sprep" "$pdir" \
+			> "$outdir/$s.prepare.log" 2>&1; then
+			plog=$outdir/$s.prepare.log
+			emit not "$s: host-side step $sprep ($(tail -1 "$plog"); log $plog)"
+			continue
+		fi
+	fi
+	if [ -n "$sbins$sfiles$pdir" ]; then
+		# A suite's prepared files are its own: never shared.
+		key=$(printf '%s|%s|%s' "$sbins" "$sfiles" "$pdir" | md5sum | cut -c1-12)
 		sinitrd=$outdir/initramfs-$key.cpio
-		if [ ! -s "$sinitrd" ] || [ "$sinitrd" -ot "$initrd" ]; then
-			if ! NM_BINS=$sbins NM_FILES=$sfiles "$top/tests/vm/mkinitramfs.sh" \
+		if [ ! -s "$sinitrd" ] || [ "$sinitrd" -ot "$initrd" ] || [ -n "$pdir" ]; then
+			if ! NM_BINS=$sbins NM_FILES=$sfiles NM_PREP=$pdir "$top/tests/vm/mkinitramfs.sh" \
 				--overlay "$outdir/overlay-$key.cpio" 2> "$outdir/$s.overlay.log"; then
 				emit not "$s: carry its bins/files into the guest ($(tail -1 "$outdir/$s.overlay.log"))"
 				continue
 			fi
 			cat "$initrd" "$outdir/overlay-$key.cpio" > "$sinitrd"
 			rm -f "$outdir/overlay-$key.cpio"
+			[ -z "$pdir" ] || rm -rf "$pdir"
 		fi
 	fi
 	start=$(date +%s)
@@ -225,9 +245,18 @@ for f in "${suites[@]}"; do
 			-append "console=ttyS0 loglevel=5 panic=-1 oops=panic cryptomgr.notests mitigations=off nm.suite=$s $nicargs ${NM_GUEST_ARGS:-}" \
 			</dev/null >"$outdir/$s.qemu" 2>&1 &
 		qpid=$!
+		# NM_LIVE: the console as it comes, on stderr (make demo's progress).
+		tpid=
+		if [ -n "${NM_LIVE:-}" ]; then
+			# tail ends by itself with QEMU (--pid).
+			tail --pid="$qpid" -s 0.2 -n +1 -f "$log" 2>/dev/null | tr -d '\r' |
+				grep -av '^@@' >&2 &
+			tpid=$!
+		fi
 		wait "$qpid"
 		qrc=$?
 		qpid=
+		[ -z "$tpid" ] || wait "$tpid"
 		# A guest that died before the suite began never ran our code:
 		# under TCG the 6.12 kernel now and then oopses on an int3 left by
 		# boot-time code patching. Boot again, and say so.

@@ -17,13 +17,13 @@ out=$top/build/vm/sandbox-$kver
 mkdir -p "$out"
 echo "sandbox: building the initramfs" >&2
 NM_MODS=$top/build/kmod/$kver/kernel NM_PROGS=$top/build/vm/progs \
-	NM_SUITES=$top/tests/vm/demo "$top/tests/vm/mkinitramfs.sh" "$out/initramfs.cpio" \
+	NM_SUITES=$top/tests/vm/sandbox "$top/tests/vm/mkinitramfs.sh" "$out/initramfs.cpio" \
 	"$top/build/kernels/$kver/root" "$kver"
 echo "sandbox: booting Debian $kver under QEMU (TCG)" >&2
 args=(-accel tcg -cpu qemu64 -M pc -nodefaults -no-user-config -display none -no-reboot
 	-m 512 -smp 2 -serial mon:stdio -serial file:"$out/verdict" -serial file:"$out/dmesg"
 	-kernel "$top/build/kernels/$kver/vmlinux" -initrd "$out/initramfs.cpio"
-	-append "console=ttyS0 loglevel=4 panic=-1 nm.suite=demo nm.shell=$shell")
+	-append "console=ttyS0 loglevel=4 panic=-1 nm.suite=sandbox nm.shell=$shell")
 if [ $shell = 1 ]; then
 	exec qemu-system-x86_64 "${args[@]}"
 fi
