@@ -162,9 +162,19 @@ cmd "unknown command" 2 "" "valed: unknown command 'frobnicate'
 Try 'valed --help'." frobnicate
 cmd "unknown option" 2 "" "valed: unknown option '--frobnicate'
 Try 'valed --help'." --frobnicate
-for c in start status reload port; do
-	cmd "$c (planned)" 2 "" "valed $c: not implemented yet" "$c"
-done
+# The daemon's commands, where they need no kernel: a start with a bad file
+# creates nothing and says why, exactly as check would; clients without a
+# daemon say so.
+cmd "start with an invalid file: check's errors, exit 1" 1 "" "$(cat invalid/range-queues-zero.err)" \
+	start --config invalid/range-queues-zero.json
+cmd "start with a missing file" 1 "" "missing.json: cannot read: No such file or directory" \
+	start --config missing.json
+cmd "status without a daemon" 1 "" "valed is not running (no control socket at $tmp/none.sock)" \
+	status --socket "$tmp/none.sock"
+cmd "reload without a daemon" 1 "" "valed is not running (no control socket at $tmp/none.sock)" \
+	reload --socket "$tmp/none.sock"
+cmd "port without add or del: usage" 2 "" "Usage: valed port add SWITCH PORT-JSON
+       valed port del SWITCH NAME" port
 "$valed" --help > "$tmp/out" 2>&1; rc=$?
 if [ $rc = 0 ] && grep -q '^Usage: valed COMMAND' "$tmp/out" &&
    grep -q '^  check \[FILE\]' "$tmp/out"; then
