@@ -165,9 +165,10 @@ Try 'valed --help'." --frobnicate
 # The daemon's commands, where they need no kernel: a start with a bad file
 # creates nothing and says why, exactly as check would; clients without a
 # daemon say so.
-cmd "start with an invalid file: check's errors, exit 1" 1 "" "$(cat invalid/range-queues-zero.err)" \
+# (start names the file by its absolute path: the one it will reload.)
+cmd "start with an invalid file: check's errors, exit 1" 1 "" "$PWD/$(cat invalid/range-queues-zero.err)" \
 	start --config invalid/range-queues-zero.json
-cmd "start with a missing file" 1 "" "missing.json: cannot read: No such file or directory" \
+cmd "start with a missing file" 1 "" "$PWD/missing.json: cannot read: No such file or directory" \
 	start --config missing.json
 cmd "status without a daemon" 1 "" "valed is not running (no control socket at $tmp/none.sock)" \
 	status --socket "$tmp/none.sock"
