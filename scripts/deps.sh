@@ -24,6 +24,9 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2
 	# vhost-user front-ends in the guest (dpdk-testpmd), traffic between nested guests
 	dpdk-dev iperf3 ethtool
+	# the libvirt examples proven by libvirt itself (tests/vm/suites/valed_libvirt.sh
+	# carries libvirtd, its QEMU driver and virsh into the guest; no service starts here)
+	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 )
 
 missing=()

@@ -25,6 +25,9 @@
 # guest under /prep/; its output goes to OUTDIR/SUITE.prepare.log, its failure
 # fails the suite; e.g. guests a suite runs inside the guest, booted and saved
 # on the host, where TCG is not nested),
+# "# kseries: SERIES..." (run on these kernel series only, e.g. "6.1": a suite that
+# costs minutes and tests nothing that differs between kernels; elsewhere it is one
+# "ok ... # SKIP" line),
 # "# nics: SPEC" (network interfaces joined to each other outside the guest; default
 # none): SPEC is a count N, meaning N virtio NICs, or one model word per NIC,
 # "virtio" (virtio-net-pci) or "e1000", e.g. "# nics: virtio e1000". All NICs sit on
@@ -48,7 +51,7 @@ while getopts k:d:s:o: opt; do
 	d) dirs+=("$OPTARG") ;;
 	s) only+=("$OPTARG") ;;
 	o) outdir=$OPTARG ;;
-	*) sed -n '2,38s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,41s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 [ ${#dirs[@]} -gt 0 ] || dirs=("$top/tests/vm/suites")
@@ -180,6 +183,11 @@ kbad='WARNING:|BUG:|Oops|general protection fault|Call Trace|Kernel panic|RIP:'
 
 for f in "${suites[@]}"; do
 	s=$(basename "$f" .sh)
+	only_series=$(hdr "$f" kseries '')
+	if [ -n "$only_series" ] && [[ " $only_series " != *" $kseries "* ]]; then
+		emit ok "$s: # SKIP runs on kernel series $only_series only"
+		continue
+	fi
 	log=$outdir/$s.console
 	res=$outdir/$s.tap
 	klog=$outdir/$s.dmesg

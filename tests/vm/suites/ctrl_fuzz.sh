@@ -4,6 +4,7 @@
 # the module must hold no more objects afterwards than before, and unload.
 # Real devices are among the names: a veth pair fz0/fz1, up, so that NIC
 # ports, uplinks and polling threads are fuzzed as well.
+# kseries: 6.1
 # timeout: 600
 # mem: 1024
 # bins: ip

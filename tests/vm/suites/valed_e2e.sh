@@ -23,6 +23,11 @@ MAC1=02:00:00:00:00:01
 MAC2=02:00:00:00:00:02
 CONF=/etc/valed/valed.json
 export VALED_STATE=/run/valed/applied.json
+# The peers of the uplinks stay in the host stack: without IPv6 they send
+# nothing of their own (neighbour discovery, MLD) that the exact frame count
+# across the reload would see.
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+sysctl -qw net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
 for i in 0 1; do
 	/bin/ip link add veth${i}a type veth peer name veth${i}b
 	/bin/ip link set veth${i}a up

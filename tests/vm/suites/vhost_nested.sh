@@ -16,6 +16,7 @@
 # (tests/vm/nested/init.sh) runs commands sent on their second serial port:
 # inner_run below.
 # prepare: tests/vm/nested/prepare.sh
+# kseries: 6.1
 # bins: qemu-system-x86_64
 # files: /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so /usr/share/seabios/bios-256k.bin
 # timeout: 300
