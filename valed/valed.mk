@@ -34,7 +34,8 @@ $(VALED_LIB_A): $(VALED_LIB_OBJS)
 	ar rcs $@ $^
 
 # The daemon (valed-daemon.mk, read before this fragment) links in first.
-build/valed/valed: valed/valed_main.c $(VALED_LIB_A) $(VALED_LIB_HDRS) valed/VERSION $(VALED_D_A)
+build/valed/valed: valed/valed_main.c $(VALED_LIB_A) $(VALED_LIB_HDRS) valed/VERSION $(VALED_D_A) \
+		build/lib/libnetmap.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ivaled -Ivaled/daemon -DVALED_VERSION='"$(VALED_VERSION)"' -o $@ $< \
 		$(VALED_D_A) $(VALED_LIB_A) $(VALED_D_LIBS)
@@ -43,7 +44,8 @@ build/valed/valed: valed/valed_main.c $(VALED_LIB_A) $(VALED_LIB_HDRS) valed/VER
 # static getpwnam()/getgrnam() needs its NSS modules at run time; the guest
 # names owners and groups by number.
 PROG_BINS += build/vm/progs/valed
-build/vm/progs/valed: valed/valed_main.c $(VALED_LIB_A) $(VALED_LIB_HDRS) valed/VERSION $(VALED_D_A)
+build/vm/progs/valed: valed/valed_main.c $(VALED_LIB_A) $(VALED_LIB_HDRS) valed/VERSION $(VALED_D_A) \
+		build/lib/libnetmap.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -Wl,--no-warnings -Ivaled -Ivaled/daemon \
 		-DVALED_VERSION='"$(VALED_VERSION)"' -o $@ $< \
