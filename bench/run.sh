@@ -49,6 +49,11 @@ if has b; then
 	echo "bench (b): forwarding core in userspace, ${core_secs} s per figure..." >&2
 	build/bench/corebench -t "$core_secs" -r 3 -N "$ports" > "$out/core.txt" \
 		2> "$out/core.log" || failed=1
+	# The same port counts with 2112-byte buffers (buf_size=2112): frames
+	# of 2048-byte buffers start at one of two offsets of a 4 KiB page,
+	# so all of them share 1/32 of the cache sets; see bench/README.md.
+	build/bench/corebench -t "$core_secs" -r 3 -s -B 2112 -N "$ports" >> "$out/core.txt" \
+		2>> "$out/core.log" || failed=1
 	cat "$out/core.log" >&2
 	# Counters on vs off, alternating, for what the per-port counters cost.
 	for i in 1 2 3; do
@@ -127,11 +132,16 @@ if has b; then
 		printf "%-6s %12s %12s %10s\n" "$len" "${on:--}" "${off:--}" "$(ratio "$on" "$off")"
 	done
 	echo
-	echo "(b) port count, 60 B learned unicast, 256-slot rings, 255 frames per TX sync"
-	printf "%-6s %14s %8s %12s %8s\n" ports "fan-out Mpps" "rel" "pairs Mpps" "rel"
+	echo "(b) port count, 60 B learned unicast, 256-slot rings, 255 frames per TX sync; rel = against" \
+		"2 ports in the same repetition; memcpy = the pairs' frames copied between the same buffers" \
+		"with no switch (the memory ceiling)"
+	printf "%-6s %14s %6s %12s %6s %8s   %s\n" ports "fan-out Mpps" "rel" "pairs Mpps" "rel" \
+		"memcpy" "buf_size=2112: pairs Mpps rel, memcpy rel"
 	for n in $ports; do
-		printf "%-6s %14s %8s %12s %8s\n" "$n" "$(get scale.$n.fanout_mpps)" \
-			"$(get scale.$n.fanout_rel)" "$(get scale.$n.pairs_mpps)" "$(get scale.$n.pairs_rel)"
+		printf "%-6s %14s %6s %12s %6s %8s   %12s %6s %6s\n" "$n" "$(get scale.$n.fanout_mpps)" \
+			"$(get scale.$n.fanout_rel)" "$(get scale.$n.pairs_mpps)" "$(get scale.$n.pairs_rel)" \
+			"$(get scale.$n.copy_rel)" "$(get scale_b2112.$n.pairs_mpps)" \
+			"$(get scale_b2112.$n.pairs_rel)" "$(get scale_b2112.$n.copy_rel)"
 	done
 fi
 if has a; then

@@ -164,3 +164,14 @@ t "pipe: slots have len 250 and NS_MOREFRAG on all but the last of 4" \
 	morefrag_are p7 "1:250 1:250 1:250 0:250 1:250 1:250 1:250 0:250 "
 t "no port is left" sh -c '[ -z "$(vale-ctl -l)" ]'
 t "rmmod netmap" rmmod netmap
+
+# --- buf_size=2112, the size bench/README.md suggests for many ports: every
+# allocator takes it, applications follow nr_buf_size, frames split by it ---
+t "insmod netmap.ko buf_size=2112" load_netmap buf_size=2112
+t "2112: 200 frames of 10000 bytes" xfer b1 vale6:r vale6:s tx 200 "" -l 10000
+t "2112: pkt-gen split them into 5 slots of 2112 bytes" grep -q 'frags 5 frag_size 2112' /tmp/b1.tx
+t "2112: 1000 numbered 60-byte frames (txseq), none lost" xfer b2 vale6:r vale6:s txseq 1000 "" -l 60
+t "2112: rxseq saw no gap or reordering" seq_clean b2
+t "2112: pipe: 2000 frames of 9000 bytes" xfer b3 'vale7:m}1' 'vale7:m{1' tx 2000 "" -l 9000
+t "2112: no port is left" sh -c '[ -z "$(vale-ctl -l)" ]'
+t "rmmod netmap (2112)" rmmod netmap
