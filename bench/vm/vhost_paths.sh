@@ -6,6 +6,10 @@
 #   vale  our back-end: two vale-vhost processes on vale0:vm1 (sender) and
 #         vale0:vm2 (receiver), learned unicast (vm2's vale-vhost announces
 #         the receiver's MAC with --mac when it connects)
+#   valed our back-end as the appliance runs it: valed serving vale1:vm1 and
+#         vale1:vm2 with "cpu_affinity": [0, 1], so from two worker threads,
+#         one pinned to each CPU (the same vhu_vport code as vale-vhost; the
+#         receiver's MAC is the port's "mac" in the config)
 #   kern  Linux vhost-net: virtio_user's vhost-kernel back-end
 #         (path=/dev/vhost-net,iface=tapt|tapr), both taps on bridge br0,
 #         the receiver's MAC a static FDB entry (learned unicast, as VALE)
@@ -19,7 +23,8 @@
 # Placement, the same in every path: the sender testpmd (main and forwarding
 # lcore) on CPU 0, the receiver on CPU 1. The back-end threads may run on
 # either CPU and the scheduler places them: the two vale-vhost processes
-# (event-driven, the default; NM_BENCH_VHOST_BUSY=1 adds --busy-poll), the
+# (event-driven, the default; NM_BENCH_VHOST_BUSY=1 adds --busy-poll, and
+# "busy_poll": true for valed, whose workers are pinned one a CPU), the
 # two vhost-net workers (on 6.12 they are threads of the testpmd that owns
 # them and would inherit its CPU: set to both CPUs here), and the DPDK
 # switch's lcores (it busy-polls: a third spinning process on two vCPUs).
@@ -40,7 +45,7 @@
 # forwarding lcores block while forwarding is stopped, the back-ends sleep).
 # Every result is a "# BENCH key value" line; bench/run.sh makes the tables.
 # timeout: 1500
-# mem: 2048
+# mem: 2560
 # smp: 2
 # kmods: tun bridge vhost_net
 # bins: dpdk-testpmd stdbuf ip bridge
@@ -50,7 +55,7 @@ SECS=${NM_BENCH_SECS:-4}	# steady seconds per measurement
 ROUNDS=${NM_BENCH_ROUNDS:-3}
 WARM=2				# seconds between the sender's start and the window
 SIZES=$(echo "${NM_BENCH_SIZES:-64 1514}" | tr , " ")
-PATHS="vale kern dpdk"
+PATHS="vale valed kern dpdk"
 QSZ=1024			# virtqueue size (descriptors), every front-end
 BURST=32
 MBUFS=8192			# per testpmd
@@ -161,6 +166,8 @@ backend_threads() {
 	case $1 in
 	vale)
 		for _p in $(cat /tmp/vh1.pid /tmp/vh2.pid); do ls -d /proc/$_p/task/*; done ;;
+	valed)
+		ls -d /proc/$(cat /tmp/valed.pid)/task/* ;;
 	kern)
 		# 6.1: kernel threads vhost-<owner pid>; 6.12: threads of the owner.
 		for _d in /proc/[0-9]*/task/[0-9]*; do
@@ -190,6 +197,7 @@ path_use() {
 backend_drops() {
 	case $1 in
 	vale) ctr vale0:vm2 drop_noroom ;;
+	valed) ctr vale1:vm2 drop_noroom ;;
 	kern) cat /sys/class/net/tapr/statistics/tx_dropped ;;
 	dpdk) echo 0 ;;
 	esac
@@ -219,6 +227,31 @@ vale_connected() {
 	wait_for /tmp/vh2.log "announces [1-9]" 10 || { cat /tmp/vh2.log; return 1; }
 	vale-ctl -l
 }
+# valed as its unit starts it (foreground), one switch with two VM ports.
+valed_serve() {
+	mkdir -p /run/valed
+	cat > /tmp/valed.json <<-EOF
+	{ "global": { "cpu_affinity": [0, 1], "busy_poll": $([ -n "$VH_OPTS" ] && echo true || echo false) },
+	  "switches": [ { "name": "vale1", "ports": [
+		{ "type": "vhost-user", "name": "vm1", "socket": "/tmp/vd1.sock" },
+		{ "type": "vhost-user", "name": "vm2", "socket": "/tmp/vd2.sock", "mac": "$MAC_RX" } ] } ] }
+	EOF
+	taskset -c 0,1 valed start --config /tmp/valed.json > /tmp/valed.log 2>&1 &
+	echo $! > /tmp/valed.pid
+	_i=0
+	while ! { [ -S /tmp/vd1.sock ] && [ -S /tmp/vd2.sock ]; }; do
+		[ $_i -lt 300 ] || { cat /tmp/valed.log; return 1; }
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+valed_connected() {
+	tp_up valed_rx && tp_up valed_tx || return 1
+	wait_for /tmp/valed.log "vm1: front-end connected" 60 &&
+	wait_for /tmp/valed.log "vm2: front-end connected" 60 || { cat /tmp/valed.log; return 1; }
+	sleep 0.5
+	valed status
+}
 dpdk_listening() {
 	tp_up dpdk_sw && [ -S /tmp/vhu0.sock ] && [ -S /tmp/vhu1.sock ] ||
 		{ ls -l /tmp/*.sock; tail -n 20 /tmp/dpdk_sw.log; return 1; }
@@ -244,7 +277,7 @@ kern_bridge() {
 	$IP -br link
 }
 all_connected() {
-	for _n in vale_tx vale_rx kern_tx kern_rx dpdk_tx dpdk_rx; do
+	for _n in vale_tx vale_rx valed_tx valed_rx kern_tx kern_rx dpdk_tx dpdk_rx; do
 		tp_up $_n || return 1
 	done
 	# The switch testpmd saw both front-ends: both its ports are up.
@@ -265,6 +298,7 @@ all_connected() {
 vale_serve 1
 vale_serve 2 --mac $MAC_RX
 t "vale-vhost serves vale0:vm1 and vale0:vm2" vale_serving
+t "valed serves vale1:vm1 and vale1:vm2" valed_serve
 rm -f /tmp/vhu0.sock /tmp/vhu1.sock
 tp_start dpdk_sw "$SW_LCORES" \
 	"--vdev net_vhost0,iface=/tmp/vhu0.sock,queues=1 --vdev net_vhost1,iface=/tmp/vhu1.sock,queues=1" \
@@ -277,24 +311,29 @@ vu() {	# vu PATH MAC [more virtio_user arguments]: the --vdev of an endpoint
 	echo "--vdev net_virtio_user0,path=$1,queues=1,queue_size=$QSZ,mac=$2$3"
 }
 tp_start vale_rx $RX_LCORES "$(vu /tmp/vm2.sock $MAC_RX)" --forward-mode=rxonly
+tp_start valed_rx $RX_LCORES "$(vu /tmp/vd2.sock $MAC_RX)" --forward-mode=rxonly
 tp_start kern_rx $RX_LCORES "$(vu /dev/vhost-net $MAC_RX ,iface=tapr)" --forward-mode=rxonly
 tp_start dpdk_rx $RX_LCORES "$(vu /tmp/vhu1.sock $MAC_RX)" --forward-mode=rxonly
 tp_start vale_tx $TX_LCORES "$(vu /tmp/vm1.sock $MAC_TX)" --forward-mode=txonly \
+	--eth-peer=0,$MAC_RX
+tp_start valed_tx $TX_LCORES "$(vu /tmp/vd1.sock $MAC_TX)" --forward-mode=txonly \
 	--eth-peer=0,$MAC_RX
 tp_start kern_tx $TX_LCORES "$(vu /dev/vhost-net $MAC_TX ,iface=tapt)" --forward-mode=txonly \
 	--eth-peer=0,$MAC_RX
 tp_start dpdk_tx $TX_LCORES "$(vu /tmp/vhu0.sock $MAC_TX)" --forward-mode=txonly \
 	--eth-peer=0,$MAC_RX
 t "(vale) testpmds connected to vale-vhost, receiver's MAC announced" vale_connected
+t "(valed) testpmds connected to valed" valed_connected
 t "(kern) testpmds on vhost-net, taps on bridge br0" kern_bridge
 t "(dpdk) testpmds connected to the DPDK vhost switch" all_connected
 backend_threads vale > /tmp/threads.vale
+backend_threads valed > /tmp/threads.valed
 backend_threads dpdk > /tmp/threads.dpdk
 for p in $PATHS; do
 	diag "$p back-end threads: $(for d in $(cat /tmp/threads.$p); do
 		printf '%s(%s) ' $(cat $d/comm) ${d##*/}; done)"
 done
-phase "six endpoints up"
+phase "eight endpoints up"
 
 # ------------------------------------------------------------------
 # Measurements.
@@ -416,6 +455,7 @@ for k in 1 2; do
 	diag "vale-vhost vm$k: $(grep -E ' tx [0-9]+ pkts' /tmp/vh$k.log | tail -n 1 | cut -d' ' -f3-)"
 done
 diag "vale0:vm2 $(vale-ctl -l vale0:vm2 | tr -s ' \n' ' ')"
+diag "vale1:vm2 $(vale-ctl -l vale1:vm2 | tr -s ' \n' ' ')"
 # Every thread of the paths, totals over the whole run (a path's threads
 # work only while it is measured): CPU time, time waiting for a CPU,
 # voluntary and involuntary context switches.
@@ -432,14 +472,15 @@ for f in tapt tapr; do
 		printf '%s %s ' $c $(cat $c); done)"
 done
 
-for n in vale_tx vale_rx kern_tx kern_rx dpdk_tx dpdk_rx dpdk_sw; do
+for n in vale_tx vale_rx valed_tx valed_rx kern_tx kern_rx dpdk_tx dpdk_rx dpdk_sw; do
 	tp_quit $n
 done
+kill -TERM "$(cat /tmp/valed.pid)" 2>/dev/null
 for k in 1 2; do
 	kill -TERM "$(cat /tmp/vh$k.pid)" 2>/dev/null
 done
 sleep 1
-for n in dpdk_sw vale_tx vale_rx kern_tx kern_rx dpdk_tx dpdk_rx; do
+for n in dpdk_sw vale_tx vale_rx valed_tx valed_rx kern_tx kern_rx dpdk_tx dpdk_rx; do
 	echo "== $n (start-up and last lines)"
 	head -n 40 /tmp/$n.log
 	echo "..."
@@ -449,4 +490,6 @@ for k in 1 2; do
 	echo "== vale-vhost vm$k"
 	cat /tmp/vh$k.log
 done
+echo "== valed"
+cat /tmp/valed.log
 t "rmmod netmap" rmmod netmap

@@ -271,11 +271,14 @@ static inline void vale_copy64(char *dst, const char *src, uint32_t len)
 
 /*
  * Copy one packet into @ds destination slots starting at @j, converting the
- * virtio-net header from @hls to @hld bytes. Returns the bytes delivered.
+ * virtio-net header from @hls to @hld bytes. The caller counted the packet's
+ * bytes as delivered; what a bad slot or an unreadable source loses instead
+ * is added to *@lost (only then: the common path does no accounting).
  */
-static inline uint32_t vale_copy_pkt(struct nm_kring *dk, uint32_t j,
-			      const struct vale_ft *f, uint32_t hls,
-			      uint32_t hld, uint32_t ds, uint64_t *bad)
+static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
+				 const struct vale_ft *f, uint32_t hls,
+				 uint32_t hld, uint32_t ds, uint64_t *bad,
+				 uint64_t *lost)
 {
 	struct netmap_ring *dr = dk->ring;
 	struct nm_mem *mem = dk->port->mem;
@@ -293,20 +296,22 @@ static inline uint32_t vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 			s = &dr->slot[j];
 			if (nm_likely(nm_mem_buf_valid(mem, s->buf_idx))) {
 				buf = nm_mem_buf(mem, s->buf_idx);
-				if (nm_likely(sf->data != NULL))
+				if (nm_likely(sf->data != NULL)) {
 					vale_copy64(buf, sf->data, len);
-				else if (nm_os_copy_from_user(buf, sf->uaddr, len))
+				} else if (nm_os_copy_from_user(buf, sf->uaddr, len)) {
+					*lost += len;
 					len = 0;
+				}
 			} else {
+				*lost += len;
 				len = 0;
 				(*bad)++;
 			}
 			s->len = len;
 			s->flags = (uint16_t)(ds << 8) |
 				   (x + 1 < ds ? NS_MOREFRAG : 0);
-			total += len;
 		}
-		return total;
+		return;
 	}
 
 	/* Header conversion: the destination gets a stream repacked into slots. */
@@ -368,7 +373,8 @@ static inline uint32_t vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 	if (hld == 0 && (vh[0] & VNET_F_NEEDS_CSUM) && first && ds == 1)
 		vale_csum_complete(first, o, (uint16_t)(vh[6] | vh[7] << 8),
 				   (uint16_t)(vh[8] | vh[9] << 8));
-	return total;
+	if (total != f->plen - hls + hld)
+		*lost += f->plen - hls + hld - total;
 }
 
 /* Deliver a unicast list @ul and a broadcast list @bl to one RX ring of @dst. */
@@ -380,7 +386,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	struct nm_kring *dk;
 	struct vale_walk w;
 	uint32_t hld, bufsz, n, need, space, got = 0, start, j, x, lid, end;
-	uint64_t no_room = 0, mismatch = 0, bad = 0, pkts = 0, bytes = 0;
+	uint64_t no_room = 0, mismatch = 0, bad = 0, pkts = 0, bytes = 0, lost = 0;
 	uint16_t i, stop = VALE_NIL;
 	bool published = false;
 
@@ -413,6 +419,9 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 			break;
 		}
 		got += need;
+		/* Counted here, where the packet is at hand; the copy subtracts losses. */
+		pkts++;
+		bytes += sc->ft[i].plen - hls + hld;
 	}
 	if (!got) {
 		NM_STAT(dk->stats.drop_no_room += no_room);
@@ -448,8 +457,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		 */
 		if (w.u != VALE_NIL && sc->ft[w.u].data)
 			__builtin_prefetch(sc->ft[w.u].data);
-		bytes += vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad);
-		pkts++;
+		vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad, &lost);
 		j += need;
 		if (j >= n)
 			j -= n;
@@ -465,7 +473,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		published = true;
 	}
 	NM_STAT(dk->stats.pkts += pkts);
-	NM_STAT(dk->stats.bytes += bytes);
+	NM_STAT(dk->stats.bytes += bytes - lost);
 	NM_STAT(dk->stats.drop_no_room += no_room);
 	NM_STAT(dk->stats.drop_hdr_mismatch += mismatch);
 	NM_STAT(dk->stats.drop_bad_slot += bad);
