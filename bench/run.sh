@@ -58,11 +58,14 @@ if has b; then
 	# Counters on vs off, alternating in pairs, for what the per-port
 	# counters cost: a shared host moves single runs by 10 % and more, so
 	# the figure is the median of the pairs' ratios.
-	for i in 1 2 3 4 5; do
-		build/bench/corebench -V -t "$core_secs" -r 1 -N "" 2>/dev/null |
-			sed -n "s/^BENCH core\.\([0-9]*\)\.vale_mpps /BENCH stats_on.\1.$i /p"
-		build/bench/corebench-nostats -V -t "$core_secs" -r 1 -N "" 2>/dev/null |
-			sed -n "s/^BENCH core\.\([0-9]*\)\.vale_mpps /BENCH stats_off.\1.$i /p"
+	# Pairs alternate which goes first, so an order effect cancels out.
+	for i in 1 2 3 4 5 6; do
+		for w in $([ $((i % 2)) = 1 ] && echo "on off" || echo "off on"); do
+			b=build/bench/corebench
+			[ $w = off ] && b=build/bench/corebench-nostats
+			$b -V -t "$core_secs" -r 1 -N "" 2>/dev/null |
+				sed -n "s/^BENCH core\.\([0-9]*\)\.vale_mpps /BENCH stats_$w.\1.$i /p"
+		done
 	done >> "$out/core.txt"
 fi
 
@@ -126,16 +129,16 @@ if has b; then
 		printf "%-6s %12s %14s %12s\n" "$len" "${v:--}" "${m:--}" "$(ratio "$v" "$m")"
 	done
 	echo
-	echo "(b) cost of the per-port counters: 5 pairs of runs, counters on then compiled out;" \
-		"medians, and the median of the pairs' on/off ratios [lowest-highest]"
+	echo "(b) cost of the per-port counters: 6 pairs of runs, counters on and compiled out (in turn" \
+		"first); medians, and the median of the pairs' on/off ratios [lowest-highest]"
 	printf "%-6s %12s %12s %10s %16s\n" size "on Mpps" "off Mpps" "on/off" "[pairs]"
 	for len in 60 1514; do
-		on=$(for i in 1 2 3 4 5; do get stats_on.$len.$i; done | sort -g | sed -n 3p)
-		off=$(for i in 1 2 3 4 5; do get stats_off.$len.$i; done | sort -g | sed -n 3p)
-		rs=$(for i in 1 2 3 4 5; do ratio "$(get stats_on.$len.$i)" "$(get stats_off.$len.$i)"; echo; done |
+		on=$(for i in 1 2 3 4 5 6; do get stats_on.$len.$i; done | sort -g | sed -n 3p)
+		off=$(for i in 1 2 3 4 5 6; do get stats_off.$len.$i; done | sort -g | sed -n 3p)
+		rs=$(for i in 1 2 3 4 5 6; do ratio "$(get stats_on.$len.$i)" "$(get stats_off.$len.$i)"; echo; done |
 			grep -v -- - | sort -g)
 		printf "%-6s %12s %12s %10s %16s\n" "$len" "${on:--}" "${off:--}" \
-			"$(echo "$rs" | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "-" }')" \
+			"$(echo "$rs" | awk '{ a[NR] = $1 } END { if (NR) printf "%.2f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2; else print "-" }')" \
 			"[$(echo "$rs" | head -1)-$(echo "$rs" | tail -1)]"
 	done
 	echo

@@ -165,7 +165,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'm':
 			if (parse_mac(optarg, o->mac) < 0) {
-				fprintf(stderr, PROG ": --mac %s: not a MAC address\n", optarg);
+				fprintf(stderr, PROG ": --mac %s: not a MAC address "
+					"(xx:xx:xx:xx:xx:xx)\n", optarg);
+				return -1;
+			}
+			/* It is announced as a source: it must be one guest's. */
+			if (o->mac[0] & 1) {
+				fprintf(stderr, PROG ": --mac %s: a multicast address "
+					"cannot be a guest's\n", optarg);
+				return -1;
+			}
+			if (!(o->mac[0] | o->mac[1] | o->mac[2] | o->mac[3] |
+			      o->mac[4] | o->mac[5])) {
+				fprintf(stderr, PROG ": --mac %s: the all-zero address "
+					"cannot be a guest's\n", optarg);
 				return -1;
 			}
 			o->have_mac = true;

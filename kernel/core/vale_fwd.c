@@ -385,7 +385,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	struct nm_port *dp = &dst->up;
 	struct nm_kring *dk;
 	struct vale_walk w;
-	uint32_t hld, bufsz, n, need, space, got = 0, start, j, x, lid, end;
+	uint32_t hld, bufsz, n, need, space, got = 0, start, j, lid, end;
 	uint64_t no_room = 0, mismatch = 0, bad = 0, pkts = 0, bytes = 0, lost = 0;
 	uint16_t i, stop = VALE_NIL;
 	bool published = false;
@@ -437,13 +437,6 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	nm_spin_unlock(&dk->lock);
 
 	/* The copy runs without the lock; other senders fill their own leases. */
-	for (j = start, x = 0; x < got; x++) {
-		uint32_t nidx = dk->ring->slot[j].buf_idx;
-
-		if (nm_likely(nm_mem_buf_valid(dp->mem, nidx)))
-			__builtin_prefetch(nm_mem_buf(dp->mem, nidx), 1);
-		j = nm_next(j, n);
-	}
 	j = start;
 	w.u = ul;
 	w.b = bl;
@@ -457,6 +450,13 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		 */
 		if (w.u != VALE_NIL && sc->ft[w.u].data)
 			__builtin_prefetch(sc->ft[w.u].data);
+		{
+			uint32_t nj = j + need < n ? j + need : j + need - n;
+			uint32_t nidx = dk->ring->slot[nj].buf_idx;
+
+			if (nm_likely(nm_mem_buf_valid(dp->mem, nidx)))
+				__builtin_prefetch(nm_mem_buf(dp->mem, nidx), 1);
+		}
 		vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad, &lost);
 		j += need;
 		if (j >= n)

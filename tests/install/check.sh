@@ -57,6 +57,20 @@ check "the vhost-user descriptor names the installed vale-vhost" \
 	grep -q '"binary": "/usr/local/libexec/vale-vhost"' "$root/etc/qemu/vhost-user/50-vale-vhost.json"
 check "the installed vale-vhost answers --print-capabilities" \
 	sh -c "'$root/usr/local/libexec/vale-vhost' --print-capabilities | grep -q '\"net\"'"
+# badmac MAC WORDS: vale-vhost refuses --mac MAC before doing anything, with
+# a message naming the value and saying why.
+badmac() {
+	"$root/usr/local/libexec/vale-vhost" --socket-path "$d/never.sock" --port vale0:x \
+		--mac "$1" > "$d/mac.out" 2>&1
+	rc=$?
+	cat "$d/mac.out"
+	[ $rc -ne 0 ] && grep -q -- "--mac $1: $2" "$d/mac.out" && [ ! -e "$d/never.sock" ]
+}
+check "vale-vhost refuses --mac 02:00:00:00:00 (too short)" badmac 02:00:00:00:00 "not a MAC address"
+check "vale-vhost refuses --mac 02:00:00:00:00:0g" badmac 02:00:00:00:00:0g "not a MAC address"
+check "vale-vhost refuses a multicast --mac" badmac 01:00:5e:00:00:01 "a multicast address"
+check "vale-vhost refuses the broadcast --mac" badmac ff:ff:ff:ff:ff:ff "a multicast address"
+check "vale-vhost refuses the all-zero --mac" badmac 00:00:00:00:00:00 "the all-zero address"
 check "the manifest lists every installed file and nothing else" sh -c "
 	cd '$root' && find . -type f | sed 's|^\.||' | grep -v '^/etc/valed/valed.json$' | sort > '$d/found'
 	sort '$root/usr/local/share/vale/MANIFEST' > '$d/listed'
