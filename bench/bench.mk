@@ -19,6 +19,7 @@ BENCH_CORE_DEPS = $(BENCH_CORE_SRCS) $(wildcard kernel/core/*.h) kernel/nm_os.h 
 		  tests/unit/os_user.c $(wildcard tests/unit/*.h) \
 		  $(wildcard include/uapi/net/*.h)
 BENCH_BINS := build/bench/corebench build/bench/corebench-nostats \
+	      build/bench/corebench-ir build/bench/corebench-ir-nostats \
 	      build/bench/afpkt build/bench/nmlearn
 
 BENCH_PARTS ?= a b c d e
@@ -45,6 +46,20 @@ build/bench/corebench: bench/corebench.c $(BENCH_CORE_DEPS)
 build/bench/corebench-nostats: bench/corebench.c $(BENCH_CORE_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -DNM_NO_STATS -o $@ bench/corebench.c \
+		tests/unit/os_user.c $(BENCH_CORE_SRCS) -lpthread
+
+# For counting instructions under valgrind, which knows no AVX-512: the same
+# flags without -march=native.
+BENCH_IR_CFLAGS := $(filter-out -march=native,$(BENCH_CFLAGS))
+
+build/bench/corebench-ir: bench/corebench.c $(BENCH_CORE_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_IR_CFLAGS) -o $@ bench/corebench.c tests/unit/os_user.c \
+		$(BENCH_CORE_SRCS) -lpthread
+
+build/bench/corebench-ir-nostats: bench/corebench.c $(BENCH_CORE_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_IR_CFLAGS) -DNM_NO_STATS -o $@ bench/corebench.c \
 		tests/unit/os_user.c $(BENCH_CORE_SRCS) -lpthread
 
 build/bench/afpkt: bench/afpkt.c

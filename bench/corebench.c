@@ -14,6 +14,7 @@
  * measurement could not be taken (a port did not open, frames went missing).
  *
  * usage: corebench [-t SECONDS] [-r REPS] [-N "2 16 252"] [-s] [-l LEN] [-V] [-B SIZE]
+ *                  [-F SYNCS]
  *        corebench -M COUNT
  *   -t  seconds per measurement (split over -r interleaved repetitions)
  *   -r  repetitions; VALE and memcpy runs alternate, the median is kept
@@ -21,6 +22,8 @@
  *   -s  only the scaling variant
  *   -l  only this frame size in the 2-port test (60 or 1514)
  *   -V  VALE only, no memcpy runs (for profiling with perf)
+ *   -F  N TX syncs per VALE run instead of a time (fixed work: the bench
+ *       counts the instructions of two such runs under callgrind)
  *   -B  buffer size of every allocator (the module's buf_size, default
  *       2048); scaling figures of another size are keyed scale_bSIZE
  *   -M  print COUNT MAC addresses with distinct learning-table buckets,
@@ -57,6 +60,7 @@ struct bport {
 static int failed;
 static uint32_t only_len;	/* -l */
 static int vale_only;		/* -V */
+static uint32_t fixed_syncs;	/* -F: this many TX syncs per VALE run, no clock */
 static char skey[16] = "scale";	/* key prefix of the scaling figures */
 
 static double now(void)
@@ -236,7 +240,8 @@ static double run_vale(struct bport *a, struct bport *b, uint32_t len, double se
 		send_burst(a, BURST, len);
 		got += drain(b);
 		sent += BURST;
-		if ((++round & 63) == 0 && (t = now()) - t0 >= secs)
+		if (fixed_syncs ? ++round == fixed_syncs && ((t = now()), 1) :
+		    (++round & 63) == 0 && (t = now()) - t0 >= secs)
 			break;
 	}
 	got += drain(b);
@@ -299,7 +304,8 @@ static void two_port(double secs, int reps)
 			continue;
 		/* Warm caches and the branch predictor once, untimed. */
 		run_vale(a, b, sizes[s], 0.1);
-		run_memcpy(a, b, sizes[s], 0.1);
+		if (!vale_only)
+			run_memcpy(a, b, sizes[s], 0.1);
 		for (r = 0; r < reps; r++) {
 			v[r] = run_vale(a, b, sizes[s], secs / reps);
 			m[r] = vale_only ? 1 : run_memcpy(a, b, sizes[s], secs / reps);
@@ -531,7 +537,7 @@ int main(int argc, char **argv)
 	double secs = 2.0;
 	int reps = 3, counts[8] = { 2, 16, 252 }, ncounts = 3, only_scale = 0, opt;
 
-	while ((opt = getopt(argc, argv, "t:r:N:sl:VM:B:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:r:N:sl:VM:B:F:")) != -1) {
 		switch (opt) {
 		case 't':
 			secs = atof(optarg);
@@ -564,6 +570,9 @@ int main(int argc, char **argv)
 		case 'V':
 			vale_only = 1;
 			break;
+		case 'F':
+			fixed_syncs = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
 		case 'B': {
 			unsigned long v = strtoul(optarg, NULL, 10);
 
@@ -591,7 +600,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		default:
-			fprintf(stderr, "usage: %s [-t secs] [-r reps] [-N \"2 16 252\"] [-s] [-l len] [-V] [-B bufsize] | -M count\n",
+			fprintf(stderr, "usage: %s [-t secs] [-r reps] [-N \"2 16 252\"] [-s] [-l len] [-V] [-B bufsize] [-F syncs] | -M count\n",
 				argv[0]);
 			return 2;
 		}

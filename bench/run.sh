@@ -67,6 +67,22 @@ if has b; then
 				sed -n "s/^BENCH core\.\([0-9]*\)\.vale_mpps /BENCH stats_$w.\1.$i /p"
 		done
 	done >> "$out/core.txt"
+	# The same cost in instructions, which no neighbour on the host moves:
+	# callgrind counts two fixed-work runs of each build (-F: 64 and 320
+	# TX syncs of 512 frames, in the warm-up and the timed run alike), so
+	# set-up cancels out of the difference.
+	if command -v valgrind > /dev/null; then
+		for w in on off; do
+			b=build/bench/corebench-ir
+			[ $w = off ] && b=build/bench/corebench-ir-nostats
+			for f in 64 320; do
+				valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.$w.$f" \
+					$b -V -F $f -r 1 -N "" -l 60 > /dev/null 2>&1 || failed=1
+			done
+			echo "BENCH ir_$w.60 $(sed -n 's/^totals: //p' "$out/callgrind.$w.320" "$out/callgrind.$w.64" |
+				tr '\n' ' ' | awk '{ printf "%.1f", ($1 - $2) / (2 * 256 * 512) }')"
+		done >> "$out/core.txt"
+	fi
 fi
 
 suites=()
@@ -141,6 +157,10 @@ if has b; then
 			"$(echo "$rs" | awk '{ a[NR] = $1 } END { if (NR) printf "%.2f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2; else print "-" }')" \
 			"[$(echo "$rs" | head -1)-$(echo "$rs" | tail -1)]"
 	done
+	on=$(get ir_on.60) off=$(get ir_off.60)
+	echo "(b) the same in instructions per frame at 60 B (callgrind, fixed work): counters on ${on:--}," \
+		"compiled out ${off:--}: on/off $(awk -v a="$on" -v b="$off" 'BEGIN { if (a > 0 && b > 0)
+			printf "%.3f (+%.1f %%)", a / b, 100 * (a / b - 1); else print "-" }')"
 	echo
 	echo "(b) port count, 60 B learned unicast, 256-slot rings, 255 frames per TX sync; rel = against" \
 		"2 ports in the same repetition; memcpy = the pairs' frames copied between the same buffers" \

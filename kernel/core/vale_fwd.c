@@ -271,14 +271,13 @@ static inline void vale_copy64(char *dst, const char *src, uint32_t len)
 
 /*
  * Copy one packet into @ds destination slots starting at @j, converting the
- * virtio-net header from @hls to @hld bytes. The caller counted the packet's
- * bytes as delivered; what a bad slot or an unreadable source loses instead
- * is added to *@lost (only then: the common path does no accounting).
+ * virtio-net header from @hls to @hld bytes; the bytes delivered are added
+ * to *@bytes (a bad slot or an unreadable source delivers none).
  */
 static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 				 const struct vale_ft *f, uint32_t hls,
 				 uint32_t hld, uint32_t ds, uint64_t *bad,
-				 uint64_t *lost)
+				 uint64_t *bytes)
 {
 	struct netmap_ring *dr = dk->ring;
 	struct nm_mem *mem = dk->port->mem;
@@ -288,6 +287,8 @@ static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 	struct netmap_slot *s;
 	char *buf;
 
+	(void)bytes;	/* unused when counters are compiled out */
+
 	if (hls == hld) {
 		for (x = 0; x < ds; x++, j = nm_next(j, n)) {
 			const struct vale_ft *sf = &f[x];
@@ -296,20 +297,18 @@ static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 			s = &dr->slot[j];
 			if (nm_likely(nm_mem_buf_valid(mem, s->buf_idx))) {
 				buf = nm_mem_buf(mem, s->buf_idx);
-				if (nm_likely(sf->data != NULL)) {
+				if (nm_likely(sf->data != NULL))
 					vale_copy64(buf, sf->data, len);
-				} else if (nm_os_copy_from_user(buf, sf->uaddr, len)) {
-					*lost += len;
+				else if (nm_os_copy_from_user(buf, sf->uaddr, len))
 					len = 0;
-				}
 			} else {
-				*lost += len;
 				len = 0;
 				(*bad)++;
 			}
 			s->len = len;
 			s->flags = (uint16_t)(ds << 8) |
 				   (x + 1 < ds ? NS_MOREFRAG : 0);
+			NM_STAT(*bytes += len);
 		}
 		return;
 	}
@@ -373,8 +372,7 @@ static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 	if (hld == 0 && (vh[0] & VNET_F_NEEDS_CSUM) && first && ds == 1)
 		vale_csum_complete(first, o, (uint16_t)(vh[6] | vh[7] << 8),
 				   (uint16_t)(vh[8] | vh[9] << 8));
-	if (total != f->plen - hls + hld)
-		*lost += f->plen - hls + hld - total;
+	NM_STAT(*bytes += total);
 }
 
 /* Deliver a unicast list @ul and a broadcast list @bl to one RX ring of @dst. */
@@ -386,7 +384,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	struct nm_kring *dk;
 	struct vale_walk w;
 	uint32_t hld, bufsz, n, need, space, got = 0, start, j, lid, end;
-	uint64_t no_room = 0, mismatch = 0, bad = 0, pkts = 0, bytes = 0, lost = 0;
+	uint64_t no_room = 0, mismatch = 0, bad = 0, pkts = 0, bytes = 0;
 	uint16_t i, stop = VALE_NIL;
 	bool published = false;
 
@@ -419,9 +417,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 			break;
 		}
 		got += need;
-		/* Counted here, where the packet is at hand; the copy subtracts losses. */
-		pkts++;
-		bytes += sc->ft[i].plen - hls + hld;
+		pkts++;		/* counted here, where the packet is at hand */
 	}
 	if (!got) {
 		NM_STAT(dk->stats.drop_no_room += no_room);
@@ -457,7 +453,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 			if (nm_likely(nm_mem_buf_valid(dp->mem, nidx)))
 				__builtin_prefetch(nm_mem_buf(dp->mem, nidx), 1);
 		}
-		vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad, &lost);
+		vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad, &bytes);
 		j += need;
 		if (j >= n)
 			j -= n;
@@ -473,7 +469,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		published = true;
 	}
 	NM_STAT(dk->stats.pkts += pkts);
-	NM_STAT(dk->stats.bytes += bytes - lost);
+	NM_STAT(dk->stats.bytes += bytes);
 	NM_STAT(dk->stats.drop_no_room += no_room);
 	NM_STAT(dk->stats.drop_hdr_mismatch += mismatch);
 	NM_STAT(dk->stats.drop_bad_slot += bad);
