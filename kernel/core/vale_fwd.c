@@ -271,8 +271,9 @@ static inline void vale_copy64(char *dst, const char *src, uint32_t len)
 
 /*
  * Copy one packet into @ds destination slots starting at @j, converting the
- * virtio-net header from @hls to @hld bytes; the bytes delivered are added
- * to *@bytes (a bad slot or an unreadable source delivers none).
+ * virtio-net header from @hls to @hld bytes (they differ: vale_deliver()
+ * copies the common case itself); the bytes delivered are added to *@bytes
+ * (a bad slot or an unreadable source delivers none).
  */
 static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 				 const struct vale_ft *f, uint32_t hls,
@@ -288,30 +289,6 @@ static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 	char *buf;
 
 	(void)bytes;	/* unused when counters are compiled out */
-
-	if (hls == hld) {
-		for (x = 0; x < ds; x++, j = nm_next(j, n)) {
-			const struct vale_ft *sf = &f[x];
-			uint32_t len = sf->len;
-
-			s = &dr->slot[j];
-			if (nm_likely(nm_mem_buf_valid(mem, s->buf_idx))) {
-				buf = nm_mem_buf(mem, s->buf_idx);
-				if (nm_likely(sf->data != NULL))
-					vale_copy64(buf, sf->data, len);
-				else if (nm_os_copy_from_user(buf, sf->uaddr, len))
-					len = 0;
-			} else {
-				len = 0;
-				(*bad)++;
-			}
-			s->len = len;
-			s->flags = (uint16_t)(ds << 8) |
-				   (x + 1 < ds ? NS_MOREFRAG : 0);
-			NM_STAT(*bytes += len);
-		}
-		return;
-	}
 
 	/* Header conversion: the destination gets a stream repacked into slots. */
 	if (hls && vale_src_read(f, 0, vh, hls < 10 ? hls : 10))
@@ -436,7 +413,50 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 	j = start;
 	w.u = ul;
 	w.b = bl;
-	while ((i = vale_walk_next(&w, sc)) != stop) {
+	if (hls == hld) {
+		/*
+		 * The common case, no header to convert, in a loop of its own:
+		 * inside the general one it ran short of registers.
+		 */
+		struct netmap_ring *dr = dk->ring;
+		struct nm_mem *mem = dp->mem;
+
+		while ((i = vale_walk_next(&w, sc)) != stop) {
+			const struct vale_ft *sf = &sc->ft[i];
+			uint32_t x, ds = sf->need;
+
+			/* Fetch the next packet, and where it will land, meanwhile. */
+			if (w.u != VALE_NIL && sc->ft[w.u].data)
+				__builtin_prefetch(sc->ft[w.u].data);
+			{
+				uint32_t nj = j + ds < n ? j + ds : j + ds - n;
+				uint32_t nidx = dr->slot[nj].buf_idx;
+
+				if (nm_likely(nm_mem_buf_valid(mem, nidx)))
+					__builtin_prefetch(nm_mem_buf(mem, nidx), 1);
+			}
+			for (x = 0; x < ds; x++, sf++) {
+				struct netmap_slot *sl = &dr->slot[j];
+				uint32_t len = sf->len, idx = sl->buf_idx;
+
+				if (nm_likely(nm_mem_buf_valid(mem, idx))) {
+					if (nm_likely(sf->data != NULL))
+						vale_copy64(nm_mem_buf(mem, idx), sf->data, len);
+					else if (nm_os_copy_from_user(nm_mem_buf(mem, idx),
+								      sf->uaddr, len))
+						len = 0;
+				} else {
+					len = 0;
+					bad++;
+				}
+				sl->len = (uint16_t)len;
+				sl->flags = (uint16_t)(ds << 8) |
+					    (x + 1 < ds ? NS_MOREFRAG : 0);
+				NM_STAT(bytes += len);
+				j = nm_next(j, n);
+			}
+		}
+	} else while ((i = vale_walk_next(&w, sc)) != stop) {
 		need = sc->ft[i].need;
 		if (!need)
 			continue;
