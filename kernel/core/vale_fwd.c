@@ -352,6 +352,24 @@ static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
 	NM_STAT(*bytes += total);
 }
 
+/*
+ * While a packet of @need slots is copied to slot @j of @dk: start fetching
+ * the next packet of the walk, and the buffer it will land in.
+ */
+static inline void vale_prefetch_next(const struct vale_scratch *sc,
+				      const struct vale_walk *w,
+				      const struct nm_kring *dk, struct nm_mem *mem,
+				      uint32_t j, uint32_t need)
+{
+	uint32_t n = dk->num_slots, nj = j + need < n ? j + need : j + need - n;
+	uint32_t nidx = dk->ring->slot[nj].buf_idx;
+
+	if (w->u != VALE_NIL && sc->ft[w->u].data)
+		__builtin_prefetch(sc->ft[w->u].data);
+	if (nm_likely(nm_mem_buf_valid(mem, nidx)))
+		__builtin_prefetch(nm_mem_buf(mem, nidx), 1);
+}
+
 /* Deliver a unicast list @ul and a broadcast list @bl to one RX ring of @dst. */
 static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 			 struct vale_port *dst, uint16_t ring, uint16_t ul,
@@ -425,16 +443,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 			const struct vale_ft *sf = &sc->ft[i];
 			uint32_t x, ds = sf->need;
 
-			/* Fetch the next packet, and where it will land, meanwhile. */
-			if (w.u != VALE_NIL && sc->ft[w.u].data)
-				__builtin_prefetch(sc->ft[w.u].data);
-			{
-				uint32_t nj = j + ds < n ? j + ds : j + ds - n;
-				uint32_t nidx = dr->slot[nj].buf_idx;
-
-				if (nm_likely(nm_mem_buf_valid(mem, nidx)))
-					__builtin_prefetch(nm_mem_buf(mem, nidx), 1);
-			}
+			vale_prefetch_next(sc, &w, dk, mem, j, ds);
 			for (x = 0; x < ds; x++, sf++) {
 				struct netmap_slot *sl = &dr->slot[j];
 				uint32_t len = sf->len, idx = sl->buf_idx;
@@ -460,19 +469,7 @@ static void vale_deliver(struct vale_scratch *sc, uint32_t hls,
 		need = sc->ft[i].need;
 		if (!need)
 			continue;
-		/*
-		 * Start fetching the next packet, and the buffer it will land
-		 * in, while this one is copied.
-		 */
-		if (w.u != VALE_NIL && sc->ft[w.u].data)
-			__builtin_prefetch(sc->ft[w.u].data);
-		{
-			uint32_t nj = j + need < n ? j + need : j + need - n;
-			uint32_t nidx = dk->ring->slot[nj].buf_idx;
-
-			if (nm_likely(nm_mem_buf_valid(dp->mem, nidx)))
-				__builtin_prefetch(nm_mem_buf(dp->mem, nidx), 1);
-		}
+		vale_prefetch_next(sc, &w, dk, dp->mem, j, need);
 		vale_copy_pkt(dk, j, &sc->ft[i], hls, hld, need, &bad, &bytes);
 		j += need;
 		if (j >= n)
