@@ -57,7 +57,7 @@ static uint32_t vale_collect(struct nm_kring *k, struct vale_scratch *sc,
 		} else if (nm_likely(nm_mem_buf_valid(mem, idx))) {
 			f->data = nm_mem_buf(mem, idx);
 			/* Classification reads the header soon: start the miss now. */
-			__builtin_prefetch(f->data);
+			nm_prefetch(f->data);
 		} else {
 			f->data = (const char *)s;	/* never read: len 0 */
 			len = 0;
@@ -356,18 +356,18 @@ static inline void vale_copy_pkt(struct nm_kring *dk, uint32_t j,
  * While a packet of @need slots is copied to slot @j of @dk: start fetching
  * the next packet of the walk, and the buffer it will land in.
  */
-static inline void vale_prefetch_next(const struct vale_scratch *sc,
-				      const struct vale_walk *w,
-				      const struct nm_kring *dk, struct nm_mem *mem,
-				      uint32_t j, uint32_t need)
+static nm_always_inline void
+vale_prefetch_next(const struct vale_scratch *sc, const struct vale_walk *w,
+		   const struct nm_kring *dk, struct nm_mem *mem, uint32_t j,
+		   uint32_t need)
 {
 	uint32_t n = dk->num_slots, nj = j + need < n ? j + need : j + need - n;
 	uint32_t nidx = dk->ring->slot[nj].buf_idx;
 
 	if (w->u != VALE_NIL && sc->ft[w->u].data)
-		__builtin_prefetch(sc->ft[w->u].data);
+		nm_prefetch(sc->ft[w->u].data);
 	if (nm_likely(nm_mem_buf_valid(mem, nidx)))
-		__builtin_prefetch(nm_mem_buf(mem, nidx), 1);
+		nm_prefetchw(nm_mem_buf(mem, nidx));
 }
 
 /* Deliver a unicast list @ul and a broadcast list @bl to one RX ring of @dst. */

@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
+#include <linux/prefetch.h>
 #include <asm/barrier.h>
 
 typedef struct mutex nm_mutex_t;
@@ -68,5 +69,14 @@ static inline void nm_os_busy_unlock(unsigned long *word)
 
 #define nm_likely(x)	likely(x)
 #define nm_unlikely(x)	unlikely(x)
+
+/*
+ * Prefetches, and the inlining a helper made of them needs: to the compiler a
+ * prefetch has no effect, so an out-of-line helper holding only prefetches
+ * looks const and its calls are deleted (it happened to vale_deliver()).
+ */
+#define nm_prefetch(p)		prefetch(p)
+#define nm_prefetchw(p)		prefetchw(p)
+#define nm_always_inline	__always_inline
 
 #endif /* _NM_OS_TYPES_LINUX_H */

@@ -72,4 +72,9 @@ static inline void nm_os_busy_unlock(unsigned long *word)
 #define nm_likely(x)	__builtin_expect(!!(x), 1)
 #define nm_unlikely(x)	__builtin_expect(!!(x), 0)
 
+/* See kernel/linux/nm_os_types.h: why helpers of prefetches are inlined. */
+#define nm_prefetch(p)		__builtin_prefetch(p)
+#define nm_prefetchw(p)		__builtin_prefetch(p, 1)
+#define nm_always_inline	inline __attribute__((__always_inline__))
+
 #endif /* _NM_OS_TYPES_USER_H */
