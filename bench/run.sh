@@ -8,6 +8,7 @@
 #        BENCH_ROUNDS  alternations of the setups in (a), (d) and (e) (default 3)
 #        BENCH_VHOST_BUSY  1: part (e) runs vale-vhost with --busy-poll
 #        BENCH_SIZES   frame lengths of part (e) (default "64 1514")
+#        BENCH_NICE    part (e): renice the endpoints' threads (testpmds) to this
 #        BENCH_PORTS   port counts for (b) and (c) (default "2 16 252")
 #        BENCH_CORE_SECS  seconds per userspace measurement (default 2)
 #
@@ -94,7 +95,7 @@ if [ ${#suites[@]} -gt 0 ]; then
 	echo "bench (a/c/d/e): guest runs on $kver (logs in $out)..." >&2
 	# idle=poll: an idle vCPU spins instead of halting, so that waking a
 	# receiver under TCG costs a flag write, not a host thread wake-up.
-	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}${BENCH_SIZES:+ nm.bench_sizes=${BENCH_SIZES// /,}}" \
+	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}${BENCH_SIZES:+ nm.bench_sizes=${BENCH_SIZES// /,}}${BENCH_NICE:+ nm.bench_nice=$BENCH_NICE}" \
 	NM_PROGS="$top/$progs" \
 		tests/vm/run.sh -k "$kseries" -d bench/vm "${suites[@]}" -o "$out" \
 		> "$out/guest.tap" 2>&1 || failed=1

@@ -333,6 +333,14 @@ for p in $PATHS; do
 	diag "$p back-end threads: $(for d in $(cat /tmp/threads.$p); do
 		printf '%s(%s) ' $(cat $d/comm) ${d##*/}; done)"
 done
+if [ -n "${NM_BENCH_NICE:-}" ]; then
+	for n in vale_tx vale_rx valed_tx valed_rx kern_tx kern_rx dpdk_tx dpdk_rx; do
+		for d in /proc/$(cat /tmp/$n.pid)/task/*; do
+			renice -n "$NM_BENCH_NICE" -p ${d##*/} > /dev/null
+		done
+	done
+	diag "endpoints' threads at nice $NM_BENCH_NICE"
+fi
 phase "eight endpoints up"
 
 # ------------------------------------------------------------------

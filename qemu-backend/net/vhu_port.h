@@ -25,6 +25,16 @@
 /* Rings per direction we serve: one per queue pair at most. */
 #define VHU_PORT_MAX_RINGS	16
 
+/*
+ * RX slots of a VM port the back-end creates, shared by its RX rings, unless
+ * its name sets them (@conf:rx-slots= or slots=). Senders never wait for a
+ * receiver: what does not fit while the back-end thread is off the CPU is
+ * dropped, so one ring gets 4096 slots (8 MB of buffers), more rings less
+ * each, never fewer than the kernel's 1024.
+ */
+#define VHU_PORT_RX_SLOTS	4096
+#define VHU_PORT_RX_SLOTS_MIN	1024
+
 struct vhu_port;
 
 struct vhu_port_ops {

@@ -74,6 +74,13 @@ int vhu_port_netmap_open(struct vhu_port *p, const char *spec,
 	/* An ephemeral VALE port gets its ring count at the first open. */
 	if (d->reg.nr_tx_rings == 0 && d->reg.nr_rx_rings == 0)
 		d->reg.nr_tx_rings = d->reg.nr_rx_rings = (uint16_t)rings;
+	/* The same at its creation; an existing port keeps its geometry. */
+	if (d->reg.nr_rx_slots == 0) {
+		unsigned int n = d->reg.nr_rx_rings ? d->reg.nr_rx_rings : 1;
+
+		d->reg.nr_rx_slots = VHU_PORT_RX_SLOTS / n < VHU_PORT_RX_SLOTS_MIN ?
+				     VHU_PORT_RX_SLOTS_MIN : VHU_PORT_RX_SLOTS / n;
+	}
 	/*
 	 * Without this flag the kernel refuses to bind a port whose header
 	 * length is already set (we may be reopening our own port after a

@@ -44,6 +44,9 @@ vale-vhost --socket-path /tmp/vm0.sock --port vale0:vm0 > /tmp/vh0.log 2>&1 &
 echo $! > /tmp/vh0.pid
 t "vale-vhost listens on /tmp/vm0.sock" wait_for /tmp/vh0.log "serving /tmp/vm0.sock" 10
 t "its VALE port vale0:vm0 exists" sh -c 'vale-ctl -l | grep -q "^vale0:vm0 "'
+t "its RX ring is deeper than the kernel's default: 4096 RX slots, 1024 TX" sh -c '
+	vale-ctl -g vale0:vm0 > /tmp/g0; cat /tmp/g0
+	grep -q "^rx_slots: *4096$" /tmp/g0 && grep -q "^tx_slots: *1024$" /tmp/g0'
 t "a second vale-vhost on the same socket is refused" sh -c '
 	vale-vhost --socket-path /tmp/vm0.sock --port vale0:vm0b > /tmp/vh0b.log 2>&1
 	rc=$?; cat /tmp/vh0b.log; [ $rc = 1 ] && grep -q "listening there" /tmp/vh0b.log'
