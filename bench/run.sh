@@ -9,6 +9,8 @@
 #        BENCH_VHOST_BUSY  1: part (e) runs vale-vhost with --busy-poll
 #        BENCH_SIZES   frame lengths of part (e) (default "64 1514")
 #        BENCH_NICE    part (e): renice the endpoints' threads (testpmds) to this
+#        BENCH_VHOST_COALESCE  part (e): vale-vhost's --coalesce-ms (default 1;
+#                      0 runs it without, as it starts by default)
 #        BENCH_PORTS   port counts for (b) and (c) (default "2 16 252")
 #        BENCH_CORE_SECS  seconds per userspace measurement (default 2)
 #
@@ -95,7 +97,7 @@ if [ ${#suites[@]} -gt 0 ]; then
 	echo "bench (a/c/d/e): guest runs on $kver (logs in $out)..." >&2
 	# idle=poll: an idle vCPU spins instead of halting, so that waking a
 	# receiver under TCG costs a flag write, not a host thread wake-up.
-	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}${BENCH_SIZES:+ nm.bench_sizes=${BENCH_SIZES// /,}}${BENCH_NICE:+ nm.bench_nice=$BENCH_NICE}" \
+	NM_GUEST_ARGS="idle=poll nm.bench_secs=$secs nm.bench_rounds=$rounds nm.bench_ports=${ports// /,} nm.bench_vhost_busy=${BENCH_VHOST_BUSY:-0}${BENCH_SIZES:+ nm.bench_sizes=${BENCH_SIZES// /,}}${BENCH_NICE:+ nm.bench_nice=$BENCH_NICE} nm.bench_vhost_coalesce=${BENCH_VHOST_COALESCE:-1}" \
 	NM_PROGS="$top/$progs" \
 		tests/vm/run.sh -k "$kseries" -d bench/vm "${suites[@]}" -o "$out" \
 		> "$out/guest.tap" 2>&1 || failed=1
@@ -232,7 +234,9 @@ if has d; then
 		"${V[gen_uplink.1514.noroom]:--} at 1514 B)"
 fi
 if has e; then
-	busy=$([ "${V[vh.busy_poll]:-0}" = 1 ] && echo "vale-vhost --busy-poll" || echo "vale-vhost event-driven (default)")
+	busy="vale-vhost event-driven (default)"
+	[ "${V[vh.busy_poll]:-0}" = 1 ] && busy="vale-vhost --busy-poll"
+	[ "${V[vh.coalesce_ms]:-0}" -gt 0 ] && busy="vale-vhost --coalesce-ms ${V[vh.coalesce_ms]}"
 	echo
 	echo "(e) guest ($kver, TCG, 2 vCPUs): vhost-user back-ends, DPDK testpmd net_virtio_user txonly (CPU 0)" \
 		"-> rxonly (CPU 1), frame length without CRC; receiver pps over the windows [slowest, fastest window]"

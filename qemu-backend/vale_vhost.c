@@ -40,6 +40,7 @@ struct opts {
 	uint8_t mac[6];
 	bool have_mac;
 	bool busy_poll;
+	unsigned int coalesce_ms;
 	bool verbose;
 };
 
@@ -56,7 +57,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " --port valeX:Y (--socket-path PATH [--client] | --fd N)\n"
-		"                  [--queues N] [--mac MAC] [--busy-poll] [--verbose]\n"
+		"                  [--queues N] [--mac MAC] [--busy-poll | --coalesce-ms N]\n"
+		"                  [--verbose]\n"
 		"       " PROG " --print-capabilities\n"
 		"\n"
 		"Serve one vhost-user-net device on VALE port valeX:Y.\n"
@@ -69,9 +71,12 @@ static void usage(FILE *f)
 		"  -q, --queues N          queue pairs, 1..%u (default 1)\n"
 		"  -m, --mac MAC           announce MAC (RARP) on the switch at every connect\n"
 		"  -b, --busy-poll         spin instead of sleeping between events\n"
+		"      --coalesce-ms N     a busy guest's rings are looked at every N ms\n"
+		"                          (1..%u) instead of at each of its kicks\n"
 		"  -v, --verbose           log every vhost-user request\n"
 		"      --print-capabilities  print the JSON capabilities and exit\n"
-		"  -h, --help              this text\n", VHU_MAX_QUEUE_PAIRS);
+		"  -h, --help              this text\n", VHU_MAX_QUEUE_PAIRS,
+		VHU_NET_COALESCE_MAX_MS);
 }
 
 /* The capabilities of the vhost-user.json schema: a net back-end has none beyond its type. */
@@ -117,7 +122,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 /* 0 to run, 1 to exit successfully (help), -1 on a usage error. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_FD = 256, OPT_CAPS };
+	enum { OPT_FD = 256, OPT_CAPS, OPT_COALESCE };
 	static const struct option lopts[] = {
 		{ "socket-path", required_argument, NULL, 's' },
 		{ "client", no_argument, NULL, 'c' },
@@ -126,6 +131,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "queues", required_argument, NULL, 'q' },
 		{ "mac", required_argument, NULL, 'm' },
 		{ "busy-poll", no_argument, NULL, 'b' },
+		{ "coalesce-ms", required_argument, NULL, OPT_COALESCE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "print-capabilities", no_argument, NULL, OPT_CAPS },
 		{ "help", no_argument, NULL, 'h' },
@@ -186,6 +192,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'b':
 			o->busy_poll = true;
 			break;
+		case OPT_COALESCE:
+			if (parse_uint(optarg, VHU_NET_COALESCE_MAX_MS, &v) < 0 || v == 0) {
+				fprintf(stderr, PROG ": --coalesce-ms %s: must be 1..%u\n",
+					optarg, VHU_NET_COALESCE_MAX_MS);
+				return -1;
+			}
+			o->coalesce_ms = (unsigned int)v;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -214,6 +228,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (o->client && o->socket_path == NULL) {
 		fprintf(stderr, PROG ": --client needs --socket-path\n");
+		return -1;
+	}
+	/* Busy polling never waits for a kick: nothing to coalesce. */
+	if (o->busy_poll && o->coalesce_ms != 0) {
+		fprintf(stderr, PROG ": --busy-poll and --coalesce-ms exclude each other\n");
 		return -1;
 	}
 	return 0;
@@ -336,16 +355,18 @@ int main(int argc, char **argv)
 	vc.have_mac = a.o.have_mac;
 	memcpy(vc.mac, a.o.mac, sizeof(vc.mac));
 	vc.busy_poll = a.o.busy_poll;
+	vc.coalesce_ms = a.o.coalesce_ms;
 	a.vp = vhu_vport_open(&vc, a.ep, &err);
 	if (a.vp == NULL) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
 		goto out;
 	}
 
-	vhu_log(VHU_LOG_INFO, "%s: %u queue pair(s), %s %s%s", vhu_vport_name(a.vp),
+	vhu_log(VHU_LOG_INFO, "%s: %u queue pair(s), %s %s%s%s", vhu_vport_name(a.vp),
 		a.o.queues, a.o.client ? "connecting to" : "serving",
 		a.o.socket_path != NULL ? a.o.socket_path : "--fd",
-		a.o.busy_poll ? ", busy polling" : "");
+		a.o.busy_poll ? ", busy polling" : "",
+		a.o.coalesce_ms != 0 ? ", TX coalescing" : "");
 	status = run(&a);
 	vhu_vport_log_stats(a.vp);
 	vhu_vport_close(a.vp);

@@ -23,8 +23,10 @@
 # Placement, the same in every path: the sender testpmd (main and forwarding
 # lcore) on CPU 0, the receiver on CPU 1. The back-end threads may run on
 # either CPU and the scheduler places them: the two vale-vhost processes
-# (event-driven, the default; NM_BENCH_VHOST_BUSY=1 adds --busy-poll, and
-# "busy_poll": true for valed, whose workers are pinned one a CPU), the
+# (event-driven; NM_BENCH_VHOST_COALESCE=N, 1 from bench/run.sh, adds
+# --coalesce-ms N, which valed has not; NM_BENCH_VHOST_BUSY=1 adds --busy-poll
+# instead, and "busy_poll": true for valed, whose workers are pinned one a
+# CPU), the
 # two vhost-net workers (on 6.12 they are threads of the testpmd that owns
 # them and would inherit its CPU: set to both CPUs here), and the DPDK
 # switch's lcores (it busy-polls: a third spinning process on two vCPUs).
@@ -66,7 +68,13 @@ TX_LCORES=0@0,1@0		# EAL main lcore 0, forwarding lcore 1
 RX_LCORES=0@1,1@1
 SW_LCORES="0@(0,1),1@(0,1)"
 VH_OPTS=
-[ "${NM_BENCH_VHOST_BUSY:-0}" = 1 ] && VH_OPTS=--busy-poll
+# Busy polling has nothing to coalesce: it wins over NM_BENCH_VHOST_COALESCE.
+if [ "${NM_BENCH_VHOST_BUSY:-0}" = 1 ]; then
+	VH_OPTS=--busy-poll
+	NM_BENCH_VHOST_COALESCE=0
+elif [ "${NM_BENCH_VHOST_COALESCE:-0}" -gt 0 ]; then
+	VH_OPTS="--coalesce-ms $NM_BENCH_VHOST_COALESCE"
+fi
 
 # The real programs by their paths: busybox sh has applets of some names, and
 # lib.sh's functions for them do not reach a background job's pid.
@@ -231,7 +239,7 @@ vale_connected() {
 valed_serve() {
 	mkdir -p /run/valed
 	cat > /tmp/valed.json <<-EOF
-	{ "global": { "cpu_affinity": [0, 1], "busy_poll": $([ -n "$VH_OPTS" ] && echo true || echo false) },
+	{ "global": { "cpu_affinity": [0, 1], "busy_poll": $([ "$VH_OPTS" = --busy-poll ] && echo true || echo false) },
 	  "switches": [ { "name": "vale1", "ports": [
 		{ "type": "vhost-user", "name": "vm1", "socket": "/tmp/vd1.sock" },
 		{ "type": "vhost-user", "name": "vm2", "socket": "/tmp/vd2.sock", "mac": "$MAC_RX" } ] } ] }
@@ -453,6 +461,7 @@ for p in $PATHS; do
 done
 
 diag "BENCH vh.busy_poll ${NM_BENCH_VHOST_BUSY:-0}"
+diag "BENCH vh.coalesce_ms ${NM_BENCH_VHOST_COALESCE:-0}"
 
 # What the back-ends say about themselves.
 for k in 1 2; do

@@ -252,6 +252,15 @@ static void tx_run(struct vhu_net *net, unsigned int idx)
 	if (blocked) {
 		net->tx_blocked |= RING_BIT(idx);
 		net->stats.tx_stalls++;
+	} else if (done < VHU_NET_BUDGET && net->coalesce_ms != 0 &&
+		   done >= VHU_NET_COALESCE_MIN) {
+		/*
+		 * A busy guest: come back after a while instead of at its next
+		 * kick. Each wake-up then finds more chains, and the port
+		 * syncs larger batches, which also wakes the receivers less.
+		 */
+		net->napping |= RING_BIT(idx);
+		net->stats.tx_naps++;
 	} else if (done >= VHU_NET_BUDGET || virtq_enable_kicks(vq)) {
 		/* Out of budget, or the guest added chains as we re-armed. */
 		net->pending |= RING_BIT(idx);
@@ -470,9 +479,17 @@ static void rx_run(struct vhu_net *net, unsigned int idx)
 		return;
 	if (blocked) {
 		net->stats.rx_stalls++;
-		/* The guest's kick says there are buffers; it may have added some already. */
-		if (virtq_enable_kicks(&nr->vq))
+		if (net->coalesce_ms != 0) {
+			/*
+			 * The guest is the bottleneck: come back when it has had
+			 * time to free many buffers, not at its first refill.
+			 */
+			net->napping |= RING_BIT(idx);
+			net->stats.rx_naps++;
+		} else if (virtq_enable_kicks(&nr->vq)) {
+			/* Its kick says there are buffers; it may have added some already. */
 			net->pending |= RING_BIT(idx);
+		}
 	} else {
 		/* Buffers were there when needed: their kicks would only cost. */
 		virtq_disable_kicks(&nr->vq);
@@ -589,7 +606,9 @@ void vhu_net_poll(struct vhu_net *net)
 		else if (kind == EV_PORT)
 			on_port(net, ev[i].events);
 	}
-	net->pending |= net->polled;
+	/* Every call ends a nap: the caller waits at most vhu_net_timeout_ms(). */
+	net->pending |= net->polled | net->napping;
+	net->napping = 0;
 	if (net->pending != 0)
 		run_pending(net);
 }
@@ -608,7 +627,9 @@ int vhu_net_timeout_ms(const struct vhu_net *net)
 {
 	if (net->pending != 0)
 		return 0;
-	return net->polled != 0 ? 1 : -1;
+	if (net->polled != 0)
+		return 1;
+	return net->napping != 0 ? (int)net->coalesce_ms : -1;
 }
 
 int vhu_net_fd(const struct vhu_net *net)
@@ -735,6 +756,7 @@ static void cb_ring_stopped(struct vhu_dev *dev, unsigned int idx)
 	net->pending &= ~RING_BIT(idx);
 	net->tx_blocked &= ~RING_BIT(idx);
 	net->polled &= ~RING_BIT(idx);
+	net->napping &= ~RING_BIT(idx);
 	if (nr->running) {
 		/*
 		 * Nothing is in flight between calls; flush for good measure,
@@ -859,6 +881,10 @@ int vhu_net_init(struct vhu_net *net, const struct vhu_net_config *cfg,
 		return vhu_err_set(err, "%u queue pairs, 1..%u possible",
 				   cfg->queue_pairs, VHU_MAX_QUEUE_PAIRS);
 	net->queue_pairs = cfg->queue_pairs;
+	if (cfg->coalesce_ms > VHU_NET_COALESCE_MAX_MS)
+		return vhu_err_set(err, "coalescing of %u ms, 0..%u possible",
+				   cfg->coalesce_ms, VHU_NET_COALESCE_MAX_MS);
+	net->coalesce_ms = cfg->coalesce_ms;
 	if (port_limits(net, err) < 0)
 		return -1;
 

@@ -44,6 +44,9 @@
 /* Chains popped per batch, and frames per ring per vhu_net_poll() call. */
 #define VHU_NET_BATCH		32
 #define VHU_NET_BUDGET		256
+/* TX coalescing: only a run of a full burst or more says the guest is busy. */
+#define VHU_NET_COALESCE_MIN	32
+#define VHU_NET_COALESCE_MAX_MS	100
 /* A kick fd readable again right after this many reads in a row is polled instead. */
 #define VHU_NET_STICKY_KICKS	64
 
@@ -54,6 +57,7 @@ struct vhu_net_stats {
 	uint64_t tx_drop_bad;		/* malformed header, runt, oversize */
 	uint64_t tx_drop_disabled;	/* sent on a disabled ring */
 	uint64_t tx_stalls;		/* port TX ring full: waited */
+	uint64_t tx_naps;		/* coalescing: looked again later, not at a kick */
 	uint64_t rx_pkts;		/* port -> guest */
 	uint64_t rx_bytes;
 	uint64_t rx_csum;		/* checksums completed for the guest */
@@ -62,6 +66,7 @@ struct vhu_net_stats {
 	uint64_t rx_drop_size;		/* larger than the guest's buffer */
 	uint64_t rx_drop_noqueue;	/* no running, enabled, healthy queue */
 	uint64_t rx_stalls;		/* no guest buffers: waited */
+	uint64_t rx_naps;		/* coalescing: a stall looked at again later */
 	uint64_t announces;		/* RARP frames injected */
 	uint64_t announce_drops;	/* ... and ones that found no room */
 	uint64_t mem_faults;		/* front-ends dropped: memory vanished */
@@ -76,6 +81,13 @@ struct vhu_net_config {
 	 */
 	uint64_t features;
 	uint32_t max_mtu;		/* 0: the largest the port can carry, capped at 9000 */
+	/*
+	 * Coalescing, 0 (off) .. VHU_NET_COALESCE_MAX_MS: a TX ring whose run
+	 * took at least VHU_NET_COALESCE_MIN chains, and an RX ring that ran
+	 * out of guest buffers, are looked at again after this many ms, their
+	 * kicks left off meanwhile.
+	 */
+	unsigned int coalesce_ms;
 };
 
 /* One guest ring as the datapath runs it. */
@@ -99,6 +111,8 @@ struct vhu_net {
 	uint32_t pending;	/* rings (bit = index) with work left */
 	uint32_t tx_blocked;	/* TX rings waiting for room in the port */
 	uint32_t polled;	/* running rings without a kick fd */
+	uint32_t napping;	/* rings coalescing: kicks off, looked at later */
+	unsigned int coalesce_ms;
 	bool port_fresh;	/* the port's poll synced its rings just now */
 
 	bool broken;		/* see "Trust" above */

@@ -335,6 +335,7 @@ struct vhu_vport *vhu_vport_open(const struct vhu_vport_config *cfg, int epfd,
 	memset(&ncfg, 0, sizeof(ncfg));
 	ncfg.name = vp->port.name;
 	ncfg.queue_pairs = cfg->queues;
+	ncfg.coalesce_ms = cfg->coalesce_ms;
 	if (vhu_net_init(&vp->net, &ncfg, &vp->port, err) < 0)
 		goto fail;
 	vp->net_init = true;
@@ -468,18 +469,19 @@ void vhu_vport_log_stats(const struct vhu_vport *vp)
 	const struct vhu_net_stats *s = &vp->net.stats;
 
 	vhu_log(VHU_LOG_INFO,
-		"%s: tx %llu pkts %llu bytes (bad %llu, disabled %llu, stalls %llu); "
+		"%s: tx %llu pkts %llu bytes (bad %llu, disabled %llu, stalls %llu, naps %llu); "
 		"rx %llu pkts %llu bytes (csum %llu, gso drop %llu, bad %llu, too big %llu, "
-		"no queue %llu, stalls %llu); announces %llu (dropped %llu); "
+		"no queue %llu, stalls %llu, naps %llu); announces %llu (dropped %llu); "
 		"memory faults %llu",
 		vp->port.name,
 		(unsigned long long)s->tx_pkts, (unsigned long long)s->tx_bytes,
 		(unsigned long long)s->tx_drop_bad, (unsigned long long)s->tx_drop_disabled,
-		(unsigned long long)s->tx_stalls,
+		(unsigned long long)s->tx_stalls, (unsigned long long)s->tx_naps,
 		(unsigned long long)s->rx_pkts, (unsigned long long)s->rx_bytes,
 		(unsigned long long)s->rx_csum, (unsigned long long)s->rx_drop_gso,
 		(unsigned long long)s->rx_drop_bad, (unsigned long long)s->rx_drop_size,
 		(unsigned long long)s->rx_drop_noqueue, (unsigned long long)s->rx_stalls,
+		(unsigned long long)s->rx_naps,
 		(unsigned long long)s->announces, (unsigned long long)s->announce_drops,
 		(unsigned long long)s->mem_faults);
 }

@@ -63,6 +63,7 @@ struct vhu_vport_config {
 	bool have_mac;
 	uint8_t mac[6];			/* announced at every connect */
 	bool busy_poll;			/* process running rings without waiting */
+	unsigned int coalesce_ms;	/* guest TX coalescing (vhu_net_config) */
 	/*
 	 * SERVER: who may connect. (uid_t)-1 / (gid_t)-1 / 0 leave the
 	 * owner, the group, the mode as listen() made them.

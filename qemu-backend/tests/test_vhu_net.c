@@ -457,6 +457,8 @@ static uint32_t fe_stop_ring(struct dut *d, unsigned int idx)
 
 /* Set by a test: SET_FEATURES after the rings are set up, not before. */
 static bool features_after_rings;
+/* Set by a test: the device's TX coalescing (vhu_net_config.coalesce_ms). */
+static unsigned int dut_coalesce_ms;
 
 /*
  * A device on a fake port with one queue pair, negotiated as QEMU would,
@@ -467,7 +469,8 @@ static struct dut *dut_new_qp(uint64_t features, uint32_t port_slots, uint32_t b
 			      unsigned int qnum, unsigned int qps)
 {
 	struct dut *d = calloc(1, sizeof(*d));
-	struct vhu_net_config cfg = { .name = "dut", .queue_pairs = qps };
+	struct vhu_net_config cfg = { .name = "dut", .queue_pairs = qps,
+				      .coalesce_ms = dut_coalesce_ms };
 	struct vhu_msg_mem_table mt;
 	struct vhu_err err;
 	uint64_t offered;
@@ -779,6 +782,93 @@ static void test_tx_port_full_waits(void **state)
 		assert_memory_equal(d->fp.cap[i] + VIRTQ_NET_HDR_LEN, frame, sizeof(frame));
 	}
 	assert_int_equal(d->net.stats.tx_pkts, 10);
+	dut_free(d);
+}
+
+/* Does the guest see kicks asked for on TX ring 1? (no EVENT_IDX here) */
+static bool tx_kicks_wanted(const struct dut *d)
+{
+	return !(d->g.ring[1].used->flags & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+/*
+ * TX coalescing: a run of a full burst leaves kicks off and the device
+ * asks to be called again after coalesce_ms; a quieter run re-arms kicks.
+ * Without it (the default), every run re-arms them.
+ */
+static void test_tx_coalescing(void **state)
+{
+	struct virtq_net_hdr h = hdr_plain();
+	struct vhu_net_config bad = { .name = "bad", .queue_pairs = 1,
+				      .coalesce_ms = VHU_NET_COALESCE_MAX_MS + 1 };
+	struct vhu_net net;
+	struct vhu_err err;
+	uint8_t frame[60];
+	uint32_t id, len;
+	struct dut *d;
+	int n = 0;
+
+	(void)state;
+	d = dut_new(0, 256, 2048, 256);
+	for (uint8_t i = 0; i < VHU_NET_COALESCE_MIN; i++) {
+		fill_frame(frame, sizeof(frame), i);
+		guest_tx(d, &h, frame, sizeof(frame));
+	}
+	drv_kick(&d->g.ring[1]);
+	vhu_net_poll(&d->net);
+	assert_int_equal(d->fp.ncap, VHU_NET_COALESCE_MIN);
+	assert_true(tx_kicks_wanted(d));
+	assert_int_equal(vhu_net_timeout_ms(&d->net), -1);
+	assert_int_equal(d->net.stats.tx_naps, 0);
+	dut_free(d);
+
+	/* A value out of range is refused, naming it. */
+	assert_int_equal(vhu_net_init(&net, &bad, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "coalescing"));
+
+	dut_coalesce_ms = 3;
+	d = dut_new(0, 256, 2048, 256);
+	for (uint8_t i = 0; i < VHU_NET_COALESCE_MIN; i++) {
+		fill_frame(frame, sizeof(frame), i);
+		guest_tx(d, &h, frame, sizeof(frame));
+	}
+	drv_kick(&d->g.ring[1]);
+	vhu_net_poll(&d->net);
+	assert_int_equal(d->fp.ncap, VHU_NET_COALESCE_MIN);
+	/* Busy: no kicks wanted, called again within 3 ms. */
+	assert_false(tx_kicks_wanted(d));
+	assert_int_equal(vhu_net_timeout_ms(&d->net), 3);
+	assert_int_equal(d->net.stats.tx_naps, 1);
+	while (drv_used(&d->g.ring[1], &id, &len))
+		n++;
+	assert_int_equal(n, VHU_NET_COALESCE_MIN);
+
+	/* The guest adds chains without kicking; the next call takes them. */
+	for (uint8_t i = 0; i < 5; i++) {
+		fill_frame(frame, sizeof(frame), (uint8_t)(100 + i));
+		guest_tx(d, &h, frame, sizeof(frame));
+	}
+	vhu_net_poll(&d->net);
+	assert_int_equal(d->fp.ncap, VHU_NET_COALESCE_MIN + 5);
+	fill_frame(frame, sizeof(frame), 104);
+	assert_memory_equal(d->fp.cap[VHU_NET_COALESCE_MIN + 4] + VIRTQ_NET_HDR_LEN,
+			    frame, sizeof(frame));
+	/* Quiet again: kicks are back on and nothing is timed. */
+	assert_true(tx_kicks_wanted(d));
+	assert_int_equal(vhu_net_timeout_ms(&d->net), -1);
+	assert_int_equal(d->net.stats.tx_naps, 1);
+
+	/* A ring stopped while napping leaves nothing timed behind. */
+	for (uint8_t i = 0; i < VHU_NET_COALESCE_MIN; i++) {
+		fill_frame(frame, sizeof(frame), i);
+		guest_tx(d, &h, frame, sizeof(frame));
+	}
+	drv_kick(&d->g.ring[1]);
+	vhu_net_poll(&d->net);
+	assert_int_equal(vhu_net_timeout_ms(&d->net), 3);
+	fe_stop_ring(d, 1);
+	assert_int_equal(vhu_net_timeout_ms(&d->net), -1);
+	dut_coalesce_ms = 0;
 	dut_free(d);
 }
 
@@ -1189,6 +1279,47 @@ static void test_rx_no_buffers_keeps_slots(void **state)
 		assert_memory_equal(b[i] + VIRTQ_NET_HDR_LEN, frame, sizeof(frame));
 	}
 	assert_int_equal(fp_rx_pending(&d->fp, 0), 0);
+	dut_free(d);
+}
+
+/*
+ * With coalescing, a guest out of RX buffers is not asked for a kick: the
+ * device looks again after coalesce_ms and delivers what fits then.
+ */
+static void test_rx_no_buffers_coalesced(void **state)
+{
+	struct virtq_net_hdr h = hdr_plain();
+	uint8_t frame[70], *b[2];
+	uint32_t id, len;
+	struct dut *d;
+
+	(void)state;
+	dut_coalesce_ms = 2;
+	d = dut_new(0, 256, 2048, 64);
+	for (uint8_t i = 0; i < 2; i++) {
+		fill_frame(frame, sizeof(frame), i);
+		fp_rx_put(&d->fp, 0, &h, frame, sizeof(frame));
+	}
+	vhu_net_poll(&d->net);
+	assert_int_equal(fp_rx_pending(&d->fp, 0), 2);
+	assert_int_equal(d->net.stats.rx_stalls, 1);
+	assert_int_equal(d->net.stats.rx_naps, 1);
+	assert_int_not_equal(le16toh(d->g.ring[0].used->flags) & VIRTQ_USED_F_NO_NOTIFY, 0);
+	assert_int_equal(vhu_net_timeout_ms(&d->net), 2);
+
+	/* Buffers without a kick: the next call (after the nap) fills them. */
+	b[0] = guest_rx_buf(d, 1526);
+	b[1] = guest_rx_buf(d, 1526);
+	vhu_net_poll(&d->net);
+	for (uint8_t i = 0; i < 2; i++) {
+		fill_frame(frame, sizeof(frame), i);
+		assert_true(drv_used(&d->g.ring[0], &id, &len));
+		assert_memory_equal(b[i] + VIRTQ_NET_HDR_LEN, frame, sizeof(frame));
+	}
+	assert_int_equal(fp_rx_pending(&d->fp, 0), 0);
+	assert_int_equal(d->net.stats.rx_naps, 1);
+	assert_int_equal(vhu_net_timeout_ms(&d->net), -1);
+	dut_coalesce_ms = 0;
 	dut_free(d);
 }
 
@@ -1628,6 +1759,7 @@ int main(void)
 		cmocka_unit_test(test_tx_header_normalised),
 		cmocka_unit_test(test_tx_bad_frames_dropped_elements_returned),
 		cmocka_unit_test(test_tx_port_full_waits),
+		cmocka_unit_test(test_tx_coalescing),
 		cmocka_unit_test(test_stop_reports_position),
 		cmocka_unit_test(test_restart_with_stale_base_resumes_from_used),
 		cmocka_unit_test(test_rx_frame_reaches_guest),
@@ -1640,6 +1772,7 @@ int main(void)
 		cmocka_unit_test(test_rx_gso_dropped_for_guest_without_tso),
 		cmocka_unit_test(test_rx_gso_delivered_to_tso_guest),
 		cmocka_unit_test(test_rx_no_buffers_keeps_slots),
+		cmocka_unit_test(test_rx_no_buffers_coalesced),
 		cmocka_unit_test(test_rx_without_frontend_dropped),
 		cmocka_unit_test(test_two_queue_pairs),
 		cmocka_unit_test(test_broken_ring_marks_only_that_device),

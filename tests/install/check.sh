@@ -71,6 +71,20 @@ check "vale-vhost refuses --mac 02:00:00:00:00:0g" badmac 02:00:00:00:00:0g "not
 check "vale-vhost refuses a multicast --mac" badmac 01:00:5e:00:00:01 "a multicast address"
 check "vale-vhost refuses the broadcast --mac" badmac ff:ff:ff:ff:ff:ff "a multicast address"
 check "vale-vhost refuses the all-zero --mac" badmac 00:00:00:00:00:00 "the all-zero address"
+# badopt WORDS ARGS...: vale-vhost refuses ARGS before doing anything, saying WORDS.
+badopt() {
+	_w=$1
+	shift
+	"$root/usr/local/libexec/vale-vhost" --socket-path "$d/never.sock" --port vale0:x \
+		"$@" > "$d/opt.out" 2>&1
+	rc=$?
+	cat "$d/opt.out"
+	[ $rc -ne 0 ] && grep -q -- "$_w" "$d/opt.out" && [ ! -e "$d/never.sock" ]
+}
+check "vale-vhost refuses --coalesce-ms 0" badopt "--coalesce-ms 0: must be 1..100" --coalesce-ms 0
+check "vale-vhost refuses --coalesce-ms 101" badopt "--coalesce-ms 101: must be 1..100" --coalesce-ms 101
+check "vale-vhost refuses --coalesce-ms with --busy-poll" \
+	badopt "exclude each other" --coalesce-ms 1 --busy-poll
 check "the manifest lists every installed file and nothing else" sh -c "
 	cd '$root' && find . -type f | sed 's|^\.||' | grep -v '^/etc/valed/valed.json$' | sort > '$d/found'
 	sort '$root/usr/local/share/vale/MANIFEST' > '$d/listed'
