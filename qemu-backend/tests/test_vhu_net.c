@@ -791,6 +791,20 @@ static bool tx_kicks_wanted(const struct dut *d)
 	return !(d->g.ring[1].used->flags & VIRTQ_USED_F_NO_NOTIFY);
 }
 
+/* @n 60-byte frames, sent with one kick and taken in one poll. */
+static void tx_burst_kicked(struct dut *d, unsigned int n)
+{
+	struct virtq_net_hdr h = hdr_plain();
+	uint8_t frame[60];
+
+	for (unsigned int i = 0; i < n; i++) {
+		fill_frame(frame, sizeof(frame), (uint8_t)i);
+		guest_tx(d, &h, frame, sizeof(frame));
+	}
+	drv_kick(&d->g.ring[1]);
+	vhu_net_poll(&d->net);
+}
+
 /*
  * TX coalescing: a run of a full burst leaves kicks off and the device
  * asks to be called again after coalesce_ms; a quieter run re-arms kicks.
@@ -810,12 +824,7 @@ static void test_tx_coalescing(void **state)
 
 	(void)state;
 	d = dut_new(0, 256, 2048, 256);
-	for (uint8_t i = 0; i < VHU_NET_COALESCE_MIN; i++) {
-		fill_frame(frame, sizeof(frame), i);
-		guest_tx(d, &h, frame, sizeof(frame));
-	}
-	drv_kick(&d->g.ring[1]);
-	vhu_net_poll(&d->net);
+	tx_burst_kicked(d, VHU_NET_COALESCE_MIN);
 	assert_int_equal(d->fp.ncap, VHU_NET_COALESCE_MIN);
 	assert_true(tx_kicks_wanted(d));
 	assert_int_equal(vhu_net_timeout_ms(&d->net), -1);
@@ -828,12 +837,7 @@ static void test_tx_coalescing(void **state)
 
 	dut_coalesce_ms = 3;
 	d = dut_new(0, 256, 2048, 256);
-	for (uint8_t i = 0; i < VHU_NET_COALESCE_MIN; i++) {
-		fill_frame(frame, sizeof(frame), i);
-		guest_tx(d, &h, frame, sizeof(frame));
-	}
-	drv_kick(&d->g.ring[1]);
-	vhu_net_poll(&d->net);
+	tx_burst_kicked(d, VHU_NET_COALESCE_MIN);
 	assert_int_equal(d->fp.ncap, VHU_NET_COALESCE_MIN);
 	/* Busy: no kicks wanted, called again within 3 ms. */
 	assert_false(tx_kicks_wanted(d));
@@ -859,12 +863,7 @@ static void test_tx_coalescing(void **state)
 	assert_int_equal(d->net.stats.tx_naps, 1);
 
 	/* A ring stopped while napping leaves nothing timed behind. */
-	for (uint8_t i = 0; i < VHU_NET_COALESCE_MIN; i++) {
-		fill_frame(frame, sizeof(frame), i);
-		guest_tx(d, &h, frame, sizeof(frame));
-	}
-	drv_kick(&d->g.ring[1]);
-	vhu_net_poll(&d->net);
+	tx_burst_kicked(d, VHU_NET_COALESCE_MIN);
 	assert_int_equal(vhu_net_timeout_ms(&d->net), 3);
 	fe_stop_ring(d, 1);
 	assert_int_equal(vhu_net_timeout_ms(&d->net), -1);
